@@ -1,0 +1,49 @@
+# gridsweep — make demo | make test (see README.md)
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/gridsweep
+OSM_MODULE_VERSION := $(shell awk '$$1=="github.com/paulmach/osm"{print $$2}' go.mod)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME_SHORT ?= 5s
+FUZZTIME ?= 2m
+
+.PHONY: build test demo db db-stop lint fuzz fuzz-short bench clean andorra
+
+build:
+	$(GO) build -o $(BIN) ./cmd/gridsweep
+
+# Brings up the private PostGIS (or uses DATABASE_URL) and prints DATABASE_URL.
+db:
+	@scripts/postgis start
+
+db-stop:
+	@scripts/postgis stop
+
+# Every test against a real PostGIS; CI=true makes a missing database a failure.
+test:
+	@set -e; url="$$(scripts/postgis url)"; export DATABASE_URL="$$url"; \
+	$(GO) vet ./...; \
+	$(GO) test -count=1 -timeout 18m ./...; \
+	scripts/fuzz $(FUZZTIME_SHORT)
+
+# The Andorra extract shipped inside the github.com/paulmach/osm module.
+andorra:
+	@$(GO) mod download -json github.com/paulmach/osm@$(OSM_MODULE_VERSION) | sed -n 's/^\s*"Dir": "\(.*\)",$$/\1/p' | sed 's|$$|/testdata/andorra-latest.osm.bz2|'
+
+demo: build
+	@set -e; url="$$(scripts/postgis url)"; file="$$($(MAKE) -s andorra)"; \
+	DATABASE_URL="$$url" $(BIN) demo --osm "$$file"
+
+lint:
+	gofmt -l . | (! grep .)
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+fuzz:
+	scripts/fuzz $(FUZZTIME)
+
+fuzz-short:
+	scripts/fuzz $(FUZZTIME_SHORT)
+
+clean:
+	rm -rf bin
