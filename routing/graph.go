@@ -1,0 +1,138 @@
+package routing
+
+import (
+	"container/heap"
+	"sync"
+)
+
+// unreachable is the distance between vertices with no path. It is far above any real
+// route cost yet small enough that a handful of them summed cannot overflow int64.
+const unreachable int64 = 1 << 50
+
+// graph is the traversal view of an instance: for every vertex, the links that may be
+// deadheaded out of it. Required links are traversable too, at their TravCost.
+type graph struct {
+	out [][]arc
+}
+
+// arc is one direction of travel along a link.
+type arc struct {
+	to      int
+	link    int
+	reverse bool
+	cost    int64
+}
+
+func newGraph(in *Instance) *graph {
+	g := &graph{out: make([][]arc, in.Vertices)}
+	for i, l := range in.Links {
+		g.out[l.From] = append(g.out[l.From], arc{to: l.To, link: i, cost: l.TravCost})
+		if !l.Directed {
+			g.out[l.To] = append(g.out[l.To], arc{to: l.From, link: i, reverse: true, cost: l.TravCost})
+		}
+	}
+	return g
+}
+
+// shortestTree holds single-source shortest paths: dist per vertex and, for path
+// reconstruction, the arc used to enter each vertex.
+type shortestTree struct {
+	dist []int64
+	via  []arc // via[v].link < 0 at the source and at unreached vertices
+	from []int // predecessor vertex on the path
+}
+
+// dijkstra computes shortest deadheading paths from src. The graphs are sparse street
+// networks (about 1.3 links per vertex), so a binary heap is the right tool.
+func (g *graph) dijkstra(src int) *shortestTree {
+	n := len(g.out)
+	t := &shortestTree{dist: make([]int64, n), via: make([]arc, n), from: make([]int, n)}
+	for v := range t.dist {
+		t.dist[v] = unreachable
+		t.via[v].link = -1
+		t.from[v] = -1
+	}
+	t.dist[src] = 0
+	h := &distHeap{{v: src}}
+	for h.Len() > 0 {
+		it := heap.Pop(h).(heapItem)
+		if it.d > t.dist[it.v] {
+			continue
+		}
+		for _, a := range g.out[it.v] {
+			nd := it.d + a.cost
+			if nd < t.dist[a.to] {
+				t.dist[a.to] = nd
+				t.via[a.to] = a
+				t.from[a.to] = it.v
+				heap.Push(h, heapItem{v: a.to, d: nd})
+			}
+		}
+	}
+	return t
+}
+
+// path returns the moves from the tree's source to v, or nil when v is the source or
+// unreachable.
+func (t *shortestTree) path(v int) []Move {
+	var rev []Move
+	for t.from[v] >= 0 {
+		a := t.via[v]
+		rev = append(rev, Move{Link: a.link, Reverse: a.reverse})
+		v = t.from[v]
+	}
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	return rev
+}
+
+type heapItem struct {
+	v int
+	d int64
+}
+
+type distHeap []heapItem
+
+func (h distHeap) Len() int           { return len(h) }
+func (h distHeap) Less(i, j int) bool { return h[i].d < h[j].d }
+func (h distHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *distHeap) Push(x any)        { *h = append(*h, x.(heapItem)) }
+func (h *distHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+// keyDistances returns the matrix of shortest distances between the given key vertices
+// (row = from, column = to, flattened), running one Dijkstra per key on up to workers
+// goroutines. Only keys are kept, so the memory is len(keys)² whatever the graph size.
+func (g *graph) keyDistances(keys []int, workers int) []int64 {
+	k := len(keys)
+	d := make([]int64, k*k)
+	if workers < 1 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t := g.dijkstra(keys[i])
+				row := d[i*k : (i+1)*k]
+				for j, v := range keys {
+					row[j] = t.dist[v]
+				}
+			}
+		}()
+	}
+	for i := range keys {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return d
+}

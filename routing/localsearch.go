@@ -1,0 +1,455 @@
+package routing
+
+import (
+	"math/bits"
+	"math/rand"
+)
+
+// lsRoute is one trip under local search: the task sequence framed by the depot at both
+// ends, with summaries that price any rearrangement in a few concatenations. pre and suf
+// are the prefix and suffix summaries; fw[k][i] and bw[k][i] cover positions
+// i..i+2^k-1 forward and backward, so any middle piece (or its reversal) costs O(log L)
+// concatenations. That keeps one long trip (unlimited capacity: a whole territory)
+// cheap to update after a move: O(L log L), not the O(L²) of a full table.
+type lsRoute struct {
+	tasks    []int32
+	pre, suf []seg
+	fw, bw   [][]seg
+	load     int64
+	cost     int64
+	pcost    float64
+	stamp    int // move counter when the route last changed
+}
+
+// localSearch improves a set of trips with granular neighbourhoods: for each task u and
+// each of its closest tasks v, it tries relocating u or the pair (u, next) next to v,
+// swapping, and the 2-opt family (inside a trip and between trips, with and without
+// reversal), applying the first improving move. Service directions are not part of the
+// move: every candidate trip is priced with its best directions by the seg summaries.
+type localSearch struct {
+	p         *problem
+	routes    []*lsRoute
+	routeOf   []int
+	posOf     []int
+	pen       float64
+	maxRoutes int
+	rng       *rand.Rand
+	order     []int
+	lastTest  []int
+	moves     int
+	stop      func() bool
+}
+
+func newLocalSearch(p *problem, rng *rand.Rand) *localSearch {
+	ls := &localSearch{p: p, rng: rng, routeOf: make([]int, p.n), posOf: make([]int, p.n),
+		order: make([]int, p.n), lastTest: make([]int, p.n)}
+	for i := range ls.order {
+		ls.order[i] = i
+	}
+	return ls
+}
+
+func (ls *localSearch) excess(load int64) int64 {
+	if ls.p.capacity <= 0 || load <= ls.p.capacity {
+		return 0
+	}
+	return load - ls.p.capacity
+}
+
+func (ls *localSearch) penalised(s *seg) float64 {
+	return float64(s.c[0][0]) + ls.pen*float64(ls.excess(s.load))
+}
+
+// setRoute rebuilds the summaries of route r for a new task list (depots excluded).
+func (ls *localSearch) setRoute(r *lsRoute, tasks []int32) {
+	p := ls.p
+	dep := int32(p.n)
+	r.tasks = append(append(append(r.tasks[:0], dep), tasks...), dep)
+	L := len(r.tasks)
+	r.pre = growSegs(r.pre, L)
+	r.suf = growSegs(r.suf, L)
+	r.pre[0] = p.single[p.n]
+	for i := 1; i < L; i++ {
+		r.pre[i] = p.cat(&r.pre[i-1], &p.single[r.tasks[i]])
+	}
+	r.suf[L-1] = p.single[p.n]
+	for i := L - 2; i >= 0; i-- {
+		r.suf[i] = p.cat(&p.single[r.tasks[i]], &r.suf[i+1])
+	}
+	levels := bits.Len(uint(L))
+	for len(r.fw) < levels {
+		r.fw = append(r.fw, nil)
+		r.bw = append(r.bw, nil)
+	}
+	r.fw[0] = growSegs(r.fw[0], L)
+	r.bw[0] = growSegs(r.bw[0], L)
+	for i, t := range r.tasks {
+		r.fw[0][i] = p.single[t]
+		r.bw[0][i] = p.single[t]
+	}
+	for k := 1; k < levels; k++ {
+		h := 1 << (k - 1)
+		cnt := L - (1 << k) + 1
+		r.fw[k] = growSegs(r.fw[k], cnt)
+		r.bw[k] = growSegs(r.bw[k], cnt)
+		for i := 0; i < cnt; i++ {
+			r.fw[k][i] = p.cat(&r.fw[k-1][i], &r.fw[k-1][i+h])
+			r.bw[k][i] = p.cat(&r.bw[k-1][i+h], &r.bw[k-1][i])
+		}
+	}
+	r.load = r.pre[L-1].load
+	r.cost = r.pre[L-1].c[0][0]
+	r.pcost = ls.penalised(&r.pre[L-1])
+	r.stamp = ls.moves
+}
+
+func growSegs(s []seg, n int) []seg {
+	if cap(s) < n {
+		return make([]seg, n, n+n/2+4)
+	}
+	return s[:n]
+}
+
+// piece is part of a candidate trip: positions i..j of route r (reversed when rev), or,
+// when r is nil, the single task i. An empty range (i > j) contributes nothing.
+type piece struct {
+	r    *lsRoute
+	i, j int
+	rev  bool
+}
+
+func (ls *localSearch) segOf(pc piece) seg {
+	p := ls.p
+	if pc.r == nil {
+		return p.single[pc.i]
+	}
+	r, i, j := pc.r, pc.i, pc.j
+	if i == j {
+		return p.single[r.tasks[i]]
+	}
+	if !pc.rev {
+		if i == 0 {
+			return r.pre[j]
+		}
+		if j == len(r.tasks)-1 {
+			return r.suf[i]
+		}
+		k := bits.Len(uint(j-i+1)) - 1
+		acc := r.fw[k][i]
+		for i += 1 << k; i <= j; i += 1 << k {
+			k = bits.Len(uint(j-i+1)) - 1
+			acc = p.cat(&acc, &r.fw[k][i])
+		}
+		return acc
+	}
+	k := bits.Len(uint(j-i+1)) - 1
+	acc := r.bw[k][j-(1<<k)+1]
+	for j -= 1 << k; j >= i; j -= 1 << k {
+		k = bits.Len(uint(j-i+1)) - 1
+		acc = ls.p.cat(&acc, &r.bw[k][j-(1<<k)+1])
+	}
+	return acc
+}
+
+// chain prices a candidate trip made of pieces (the first starts and the last ends at
+// the depot) and returns its penalised cost.
+func (ls *localSearch) chain(pcs ...piece) float64 {
+	var acc seg
+	have := false
+	for _, pc := range pcs {
+		if pc.r != nil && pc.i > pc.j {
+			continue
+		}
+		s := ls.segOf(pc)
+		if have {
+			acc = ls.p.cat(&acc, &s)
+		} else {
+			acc, have = s, true
+		}
+	}
+	return ls.penalised(&acc)
+}
+
+// build writes the tasks of a candidate trip (depots dropped) to dst.
+func (ls *localSearch) build(dst []int32, pcs ...piece) []int32 {
+	dep := int32(ls.p.n)
+	add := func(t int32) {
+		if t != dep {
+			dst = append(dst, t)
+		}
+	}
+	for _, pc := range pcs {
+		switch {
+		case pc.r == nil:
+			add(int32(pc.i))
+		case pc.rev:
+			for k := pc.j; k >= pc.i; k-- {
+				add(pc.r.tasks[k])
+			}
+		default:
+			for k := pc.i; k <= pc.j; k++ {
+				add(pc.r.tasks[k])
+			}
+		}
+	}
+	return dst
+}
+
+const improveEps = 1e-6
+
+// apply replaces routes a and (when distinct) b by the candidate trips.
+func (ls *localSearch) apply(a *lsRoute, pa []piece, b *lsRoute, pb []piece) {
+	ta := ls.build(nil, pa...)
+	var tb []int32
+	if b != nil {
+		tb = ls.build(nil, pb...)
+	}
+	ls.moves++
+	ls.setRoute(a, ta)
+	ls.index(a)
+	if b != nil {
+		ls.setRoute(b, tb)
+		ls.index(b)
+	}
+}
+
+func (ls *localSearch) index(r *lsRoute) {
+	ri := -1
+	for k, x := range ls.routes {
+		if x == r {
+			ri = k
+			break
+		}
+	}
+	for i := 1; i < len(r.tasks)-1; i++ {
+		t := r.tasks[i]
+		ls.routeOf[t] = ri
+		ls.posOf[t] = i
+	}
+}
+
+// run improves the given trips in place of the search state and returns the result.
+func (ls *localSearch) run(trips [][]int32, pen float64, maxRoutes int) [][]int32 {
+	ls.pen = pen
+	ls.maxRoutes = maxRoutes
+	ls.load(trips)
+	for i := range ls.lastTest {
+		ls.lastTest[i] = -1
+	}
+	for loop := 0; ; loop++ {
+		improved := false
+		ls.rng.Shuffle(len(ls.order), func(i, j int) { ls.order[i], ls.order[j] = ls.order[j], ls.order[i] })
+		for _, u := range ls.order {
+			if ls.stop != nil && ls.stop() {
+				return ls.result()
+			}
+			last := ls.lastTest[u]
+			ls.lastTest[u] = ls.moves
+			for _, v := range ls.p.neigh[u] {
+				ru, rv := ls.routes[ls.routeOf[u]], ls.routes[ls.routeOf[v]]
+				if loop > 0 && max(ru.stamp, rv.stamp) <= last {
+					continue
+				}
+				if ls.tryPair(u, int(v)) {
+					improved = true
+				}
+			}
+			if ls.tryEmpty(u) {
+				improved = true
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	return ls.result()
+}
+
+func (ls *localSearch) load(trips [][]int32) {
+	want := len(trips)
+	free := ls.maxRoutes == 0 || len(trips) < ls.maxRoutes
+	if free {
+		want++ // one empty trip to move tasks into
+	}
+	for len(ls.routes) < want {
+		ls.routes = append(ls.routes, &lsRoute{})
+	}
+	ls.routes = ls.routes[:want]
+	for k, r := range ls.routes {
+		if k < len(trips) {
+			ls.setRoute(r, trips[k])
+		} else {
+			ls.setRoute(r, nil)
+		}
+		ls.index(r)
+	}
+}
+
+func (ls *localSearch) result() [][]int32 {
+	var out [][]int32
+	for _, r := range ls.routes {
+		if len(r.tasks) > 2 {
+			out = append(out, append([]int32(nil), r.tasks[1:len(r.tasks)-1]...))
+		}
+	}
+	return out
+}
+
+// tryEmpty moves u alone into an empty trip when that pays (only while the fleet allows
+// another trip); afterwards it makes sure an empty trip is available again.
+func (ls *localSearch) tryEmpty(u int) bool {
+	var e *lsRoute
+	used := 0
+	for _, r := range ls.routes {
+		if len(r.tasks) == 2 {
+			if e == nil {
+				e = r
+			}
+		} else {
+			used++
+		}
+	}
+	if e == nil || (ls.maxRoutes > 0 && used >= ls.maxRoutes) {
+		return false
+	}
+	ru := ls.routes[ls.routeOf[u]]
+	iu := ls.posOf[u]
+	if len(ru.tasks) == 3 {
+		return false
+	}
+	L := len(ru.tasks)
+	pa := []piece{{ru, 0, iu - 1, false}, {ru, iu + 1, L - 1, false}}
+	d := ls.chain(pa...) + ls.aloneCost(u) - ru.pcost
+	if d > -improveEps {
+		return false
+	}
+	pb := []piece{{e, 0, 0, false}, {nil, u, u, false}, {e, 1, 1, false}}
+	ls.apply(ru, pa, e, pb)
+	if ls.maxRoutes == 0 || used+1 < ls.maxRoutes {
+		ls.routes = append(ls.routes, &lsRoute{})
+		r := ls.routes[len(ls.routes)-1]
+		ls.setRoute(r, nil)
+	}
+	return true
+}
+
+// aloneCost is the penalised cost of the trip depot→u→depot.
+func (ls *localSearch) aloneCost(u int) float64 {
+	dep := &ls.p.single[ls.p.n]
+	s := ls.p.cat(dep, &ls.p.single[u])
+	s = ls.p.cat(&s, dep)
+	return ls.penalised(&s)
+}
+
+// tryPair tries every move placing u relative to v and applies the first that improves.
+func (ls *localSearch) tryPair(u, v int) bool {
+	if ls.routeOf[u] == ls.routeOf[v] {
+		return ls.tryIntra(u, v)
+	}
+	ru, rv := ls.routes[ls.routeOf[u]], ls.routes[ls.routeOf[v]]
+	iu, iv := ls.posOf[u], ls.posOf[v]
+	Lu, Lv := len(ru.tasks), len(rv.tasks)
+	old := ru.pcost + rv.pcost
+	hasX := iu+1 <= Lu-2
+	hasY := iv+1 <= Lv-2
+	U := piece{nil, u, u, false}
+	V := piece{nil, v, v, false}
+	try := func(pa, pb []piece) bool {
+		if ls.chain(pa...)+ls.chain(pb...) < old-improveEps {
+			ls.apply(ru, pa, rv, pb)
+			return true
+		}
+		return false
+	}
+	restU := []piece{{ru, 0, iu - 1, false}, {ru, iu + 1, Lu - 1, false}}
+	// relocate u after v, before v
+	if try(restU, []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}) {
+		return true
+	}
+	if try(restU, []piece{{rv, 0, iv - 1, false}, U, {rv, iv, Lv - 1, false}}) {
+		return true
+	}
+	// swap u and v
+	if try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}},
+		[]piece{{rv, 0, iv - 1, false}, U, {rv, iv + 1, Lv - 1, false}}) {
+		return true
+	}
+	if hasX {
+		restUX := []piece{{ru, 0, iu - 1, false}, {ru, iu + 2, Lu - 1, false}}
+		// relocate (u, x) after v, as is and reversed
+		if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
+			return true
+		}
+		if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, true}, {rv, iv + 1, Lv - 1, false}}) {
+			return true
+		}
+		// swap (u, x) with v
+		if try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}},
+			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
+			return true
+		}
+		// swap (u, x) with (v, y)
+		if hasY && try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}},
+			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 2, Lv - 1, false}}) {
+			return true
+		}
+	}
+	// 2-opt*: exchange tails after u and after v
+	if try([]piece{{ru, 0, iu, false}, {rv, iv + 1, Lv - 1, false}},
+		[]piece{{rv, 0, iv, false}, {ru, iu + 1, Lu - 1, false}}) {
+		return true
+	}
+	// 2-opt* with reversal: u's head joins v's head reversed, the tails likewise
+	if try([]piece{{ru, 0, iu, false}, {rv, 1, iv, true}, {rv, Lv - 1, Lv - 1, false}},
+		[]piece{{ru, 0, 0, false}, {ru, iu + 1, Lu - 2, true}, {rv, iv + 1, Lv - 1, false}}) {
+		return true
+	}
+	return false
+}
+
+// tryIntra tries moves of u relative to v inside their common trip.
+func (ls *localSearch) tryIntra(u, v int) bool {
+	r := ls.routes[ls.routeOf[u]]
+	iu, iv := ls.posOf[u], ls.posOf[v]
+	L := len(r.tasks)
+	old := r.pcost
+	try := func(pa []piece) bool {
+		if ls.chain(pa...) < old-improveEps {
+			ls.apply(r, pa, nil, nil)
+			return true
+		}
+		return false
+	}
+	// relocate the block starting at u (length 1 or 2, as is or reversed) after w
+	moveBlock := func(n int, rev bool, w int) bool {
+		if iu+n-1 > L-2 || (w >= iu-1 && w <= iu+n-1) {
+			return false
+		}
+		blk := piece{r, iu, iu + n - 1, rev}
+		if w < iu {
+			return try([]piece{{r, 0, w, false}, blk, {r, w + 1, iu - 1, false}, {r, iu + n, L - 1, false}})
+		}
+		return try([]piece{{r, 0, iu - 1, false}, {r, iu + n, w, false}, blk, {r, w + 1, L - 1, false}})
+	}
+	if moveBlock(1, false, iv) || moveBlock(1, false, iv-1) ||
+		moveBlock(2, false, iv) || moveBlock(2, true, iv) || moveBlock(2, false, iv-1) || moveBlock(2, true, iv-1) {
+		return true
+	}
+	a, b := min(iu, iv), max(iu, iv)
+	// swap
+	if b == a+1 {
+		if try([]piece{{r, 0, a - 1, false}, {r, a, b, true}, {r, b + 1, L - 1, false}}) {
+			return true
+		}
+	} else if try([]piece{{r, 0, a - 1, false}, {r, b, b, false}, {r, a + 1, b - 1, false}, {r, a, a, false}, {r, b + 1, L - 1, false}}) {
+		return true
+	}
+	// 2-opt: reverse a+1..b, or a..b-1 (u or v stays put next to the other)
+	if try([]piece{{r, 0, a, false}, {r, a + 1, b, true}, {r, b + 1, L - 1, false}}) {
+		return true
+	}
+	if b-1 > a && try([]piece{{r, 0, a - 1, false}, {r, a, b - 1, true}, {r, b, L - 1, false}}) {
+		return true
+	}
+	return false
+}
