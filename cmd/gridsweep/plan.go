@@ -1,12 +1,208 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/routing"
+	"github.com/paulmach/orb"
+	"golang.org/x/term"
 )
 
-// runPlan is not written yet; the issue that introduces "gridsweep plan" replaces this file.
+// runPlan splits a network's streets among workers and writes routes and a report:
+// gridsweep plan --osm FILE --workers N [--start LON,LAT] --out routes.geojson --report report.json
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("not available yet in this build")
+	fs := newFlags("plan", stderr)
+	osmFile := fs.String("osm", "", "OSM file (.osm.pbf, .osm, .osm.bz2) to plan without a database")
+	area := fs.String("area", "", "area name in PostGIS (DATABASE_URL) to plan")
+	workers := fs.Int("workers", 0, "number of workers (required)")
+	start := fs.String("start", "", "start point LON,LAT shared by all workers, or one per worker separated by ';' (default: a central node)")
+	seconds := fs.Float64("seconds", 10, "time budget in seconds")
+	seed := fs.Int64("seed", 1, "random seed (same seed, same plan)")
+	threads := fs.Int("threads", 2, "parallel searches")
+	mode := fs.String("mode", "patrol", "patrol (on foot) or sweeper (carts, one-way streets, stations)")
+	capacity := fs.Float64("capacity", 0, "sweeper: metres of street a cart sweeps before it must empty (0: unlimited)")
+	walkKmh := fs.Float64("walk-kmh", routing.DefaultWalkKmh, "walking speed when not serving, km/h")
+	serveKmh := fs.Float64("serve-kmh", routing.DefaultServeKmh, "speed while serving a block, km/h")
+	shopMin := fs.Float64("shop-min", routing.DefaultShopService.Minutes(), "minutes spent at each shop on a served block")
+	shiftH := fs.Float64("shift-h", routing.DefaultShiftLimit.Hours(), "shift limit in hours")
+	snapM := fs.Float64("snap-m", routing.DefaultSnapToleranceM, "how far a shop or station may be from its block, metres")
+	bridgeM := fs.Float64("bridge-m", 60, "join street islands to the network by a straight walk when within this many metres (0: never)")
+	out := fs.String("out", "", "write the routes as GeoJSON here")
+	report := fs.String("report", "", "write the plan report as JSON here")
+	gpxDir := fs.String("gpx", "", "write one GPX track per worker into this directory")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *osmFile == "" && *area == "":
+		return usageErrorf("give --osm FILE (or --area NAME with a database)")
+	case *osmFile != "" && *area != "":
+		return usageErrorf("give --osm or --area, not both")
+	case *area != "":
+		return errors.New("--area needs the plan store, which this build does not have yet; use --osm")
+	case *workers <= 0:
+		return usageErrorf("--workers must be at least 1 (got %d)", *workers)
+	case *out == "" && *report == "" && *gpxDir == "":
+		return usageErrorf("nothing to write: give --out, --report or --gpx")
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"walk-kmh", *walkKmh}, {"serve-kmh", *serveKmh}, {"shop-min", *shopMin}, {"shift-h", *shiftH}, {"snap-m", *snapM}, {"bridge-m", *bridgeM}, {"capacity", *capacity}, {"seconds", *seconds}} {
+		if c.v < 0 {
+			return usageErrorf("--%s must not be negative (got %v)", c.name, c.v)
+		}
+	}
+	starts, err := parseStarts(*start)
+	if err != nil {
+		return usageErrorf("--start: %v", err)
+	}
+
+	began := time.Now()
+	ex, err := readOSMFile(ctx, *osmFile)
+	if err != nil {
+		return err
+	}
+	net, err := geo.BuildNetwork(ex.Blocks)
+	if err != nil {
+		return fmt.Errorf("plan %s: %w", *osmFile, err)
+	}
+	net.ConnectIslands(*bridgeM)
+
+	opt := routing.PlanOptions{
+		Mode: routing.Mode(*mode), Workers: *workers, Starts: starts,
+		WalkKmh: *walkKmh, ServeKmh: *serveKmh,
+		ShopService:    time.Duration(*shopMin * float64(time.Minute)),
+		ShiftLimit:     time.Duration(*shiftH * float64(time.Hour)),
+		SnapToleranceM: *snapM, Capacity: *capacity,
+		Seconds: *seconds, Seed: *seed, Threads: *threads,
+	}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		opt.Progress = func(makespan, elapsed time.Duration) {
+			fmt.Fprintf(stderr, "\rbest makespan %v after %.1f s   ", makespan.Round(time.Second), elapsed.Seconds())
+		}
+	}
+	plan, err := routing.PlanRoutes(ctx, routing.PlanInput{Network: net, Shops: ex.Shops, Stations: ex.Stations}, opt)
+	if opt.Progress != nil {
+		fmt.Fprintln(stderr)
+	}
+	if err != nil {
+		return fmt.Errorf("plan %s: %w", *osmFile, err)
+	}
+	elapsed := time.Since(began)
+
+	if *out != "" {
+		if err := writeFile(*out, plan.WriteGeoJSON); err != nil {
+			return err
+		}
+	}
+	if *gpxDir != "" {
+		if err := os.MkdirAll(*gpxDir, 0o755); err != nil {
+			return fmt.Errorf("plan gpx: %w", err)
+		}
+		for i, r := range plan.Routes {
+			name := filepath.Join(*gpxDir, fmt.Sprintf("worker-%02d.gpx", r.Worker+1))
+			if err := writeFile(name, func(w io.Writer) error { return plan.WriteGPX(w, i) }); err != nil {
+				return err
+			}
+		}
+	}
+	rep := plan.Report(elapsed)
+	if *report != "" {
+		if err := writeFile(*report, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%d workers, %d/%d blocks covered, makespan %v, mean %v (ratio %.3f), %.1f km walked, %.1f%% deadhead, pieces %v, %.1f s\n",
+		rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second), plan.MeanRoute.Round(time.Second),
+		rep.MakespanOverMean, rep.TotalM/1000, rep.DeadheadShare*100, rep.TerritoryPieces, rep.Seconds)
+	if n := len(rep.Unreachable); n > 0 {
+		fmt.Fprintf(stdout, "%d blocks unreachable from the start (listed in the report)\n", n)
+	}
+	if plan.Shift != nil {
+		fmt.Fprintf(stdout, "does not fit the shift: %s\n", plan.Shift.Message)
+	}
+	if plan.Interrupted {
+		fmt.Fprintln(stdout, "interrupted: this is the best plan found so far")
+	}
+	return nil
 }
+
+// parseStarts reads "LON,LAT" or "LON,LAT;LON,LAT;...".
+func parseStarts(s string) ([]orb.Point, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var pts []orb.Point
+	for _, part := range strings.Split(s, ";") {
+		xy := strings.Split(strings.TrimSpace(part), ",")
+		if len(xy) != 2 {
+			return nil, fmt.Errorf("%q is not LON,LAT", part)
+		}
+		lon, err1 := strconv.ParseFloat(strings.TrimSpace(xy[0]), 64)
+		lat, err2 := strconv.ParseFloat(strings.TrimSpace(xy[1]), 64)
+		if err1 != nil || err2 != nil || lon < -180 || lon > 180 || lat < -90 || lat > 90 {
+			return nil, fmt.Errorf("%q is not LON,LAT in degrees", part)
+		}
+		pts = append(pts, orb.Point{lon, lat})
+	}
+	return pts, nil
+}
+
+func readOSMFile(ctx context.Context, name string) (*geo.Extract, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(geo.FormatHeadSize)
+	format, err := geo.FormatOf(name, head)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: %w", name, err)
+	}
+	ex, err := geo.ReadOSM(ctx, br, format)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: %w", name, err)
+	}
+	return ex, nil
+}
+
+// writeFile creates name and lets write fill it, reporting close errors too.
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("plan %s: %w", name, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("plan %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("plan %s: %w", name, err)
+	}
+	return nil
+}
+
+var _ = flag.ErrHelp

@@ -1,0 +1,508 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gridsweep/gridsweep/geo"
+	"github.com/paulmach/orb"
+)
+
+// PlanRoutes splits the required blocks of the network among the workers and routes each
+// one. In patrol mode every worker walks one closed route from its start; the longest
+// route is minimised first, then routes are evened out. When ctx ends after the first
+// complete plan, that plan is returned with Interrupted set.
+func PlanRoutes(ctx context.Context, in PlanInput, opt PlanOptions) (*Plan, error) {
+	p, err := newPlanner(in, opt)
+	if err != nil {
+		return nil, err
+	}
+	if p.opt.Mode == ModeSweeper {
+		return p.sweep(ctx)
+	}
+	return p.patrol(ctx)
+}
+
+// planner holds what every phase of a plan needs.
+type planner struct {
+	opt      PlanOptions
+	in       PlanInput
+	net      *geo.Network
+	g        *planGraph
+	required []bool  // per block
+	shops    [][]int // per block
+	starts   []int   // per worker, a node
+	began    time.Time
+	deadline time.Time
+	best     int64
+	plan     *Plan
+
+	trees map[int][2]*spTree // per start node: forward and reverse shortest-path trees
+}
+
+func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
+	o, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if in.Network == nil || len(in.Network.Blocks) == 0 {
+		return nil, badInput("the network has no blocks")
+	}
+	net := in.Network
+	p := &planner{opt: o, in: in, net: net, began: time.Now(), best: -1, trees: map[int][2]*spTree{}}
+	p.deadline = p.began.Add(time.Duration(o.Seconds * float64(time.Second)))
+	p.plan = &Plan{Mode: o.Mode, net: net, opt: o, input: in}
+
+	p.required = make([]bool, len(net.Blocks))
+	for b := range net.Blocks {
+		p.required[b] = in.Required == nil || in.Required(b)
+		if p.required[b] {
+			p.plan.BlocksRequired++
+		}
+	}
+	if p.plan.BlocksRequired == 0 {
+		return nil, badInput("no required blocks in the area")
+	}
+
+	// Shops count on the block they stand by; stations are only checked here and used by
+	// sweeper mode.
+	p.shops = make([][]int, len(net.Blocks))
+	pts := make([]orb.Point, len(in.Shops))
+	for i, s := range in.Shops {
+		pts[i] = s.Point
+	}
+	for i, sn := range net.SnapPoints(pts, o.SnapToleranceM) {
+		if !sn.Snapped() {
+			p.plan.ShopsTooFar = append(p.plan.ShopsTooFar, PointRef{in.Shops[i].SourceID, in.Shops[i].Name, roundM(sn.DistM)})
+			continue
+		}
+		p.shops[sn.Block] = append(p.shops[sn.Block], i)
+		if p.required[sn.Block] {
+			p.plan.ShopsOnBlocks++
+		}
+	}
+	p.plan.shops = p.shops
+	stPts := make([]orb.Point, len(in.Stations))
+	for i, s := range in.Stations {
+		stPts[i] = s.Point
+	}
+	p.plan.stationNodes = make([]int, len(in.Stations))
+	for i, sn := range net.SnapPoints(stPts, o.SnapToleranceM) {
+		if !sn.Snapped() {
+			p.plan.StationsTooFar = append(p.plan.StationsTooFar, PointRef{in.Stations[i].SourceID, in.Stations[i].Name, roundM(sn.DistM)})
+			p.plan.stationNodes[i] = -1
+			continue
+		}
+		e := net.Edges[sn.Block]
+		p.plan.stationNodes[i] = e.From
+		if sn.Along > 0.5 {
+			p.plan.stationNodes[i] = e.To
+		}
+	}
+
+	walk := o.WalkKmh / 3.6
+	serve := o.ServeKmh / 3.6
+	shop := int64(math.Round(o.ShopService.Seconds() * 10))
+	m := len(net.Edges)
+	from := make([]int32, m)
+	to := make([]int32, m)
+	directed := make([]bool, m)
+	trav := make([]int64, m)
+	sv := make([]int64, m)
+	for e, ed := range net.Edges {
+		from[e], to[e] = int32(ed.From), int32(ed.To)
+		trav[e] = int64(math.Round(ed.LengthM / walk * 10))
+		if ed.Block >= 0 {
+			sv[e] = int64(math.Round(ed.LengthM/serve*10)) + shop*int64(len(p.shops[ed.Block]))
+			directed[e] = o.Mode == ModeSweeper && net.Blocks[ed.Block].Oneway
+		}
+	}
+	p.g = newPlanGraph(len(net.Nodes), from, to, directed, trav, sv)
+	p.plan.g = p.g
+
+	switch len(o.Starts) {
+	case 0:
+		c := p.centralNode()
+		p.starts = make([]int, o.Workers)
+		for w := range p.starts {
+			p.starts[w] = c
+		}
+	default:
+		nodes := make([]int, len(o.Starts))
+		for i, pt := range o.Starts {
+			v, d := net.NearestNode(pt, nil)
+			if d > o.MaxStartDistM {
+				return nil, badInput("start point %.6f,%.6f is %.0f m from the nearest street node (limit %.0f m)", pt[0], pt[1], d, o.MaxStartDistM)
+			}
+			nodes[i] = v
+		}
+		p.starts = make([]int, o.Workers)
+		for w := range p.starts {
+			p.starts[w] = nodes[min(w, len(nodes)-1)]
+		}
+	}
+	return p, nil
+}
+
+func roundM(x float64) float64 {
+	if math.IsInf(x, 0) {
+		return -1
+	}
+	return math.Round(x*10) / 10
+}
+
+// centralNode picks the node of the component holding most required blocks that
+// minimises the summed walking distance from a sample of that component's nodes.
+func (p *planner) centralNode() int {
+	uf := newPlanUnionFind(p.g.n)
+	for e := range p.g.from {
+		uf.union(int(p.g.from[e]), int(p.g.to[e]))
+	}
+	count := map[int]int{}
+	for b, r := range p.required {
+		if r {
+			count[uf.find(p.net.Edges[b].From)]++
+		}
+	}
+	bestRoot, bestN := -1, -1
+	for v := 0; v < p.g.n; v++ {
+		r := uf.find(v)
+		if count[r] > bestN {
+			bestRoot, bestN = r, count[r]
+		}
+	}
+	var members []int
+	for v := 0; v < p.g.n; v++ {
+		if uf.find(v) == bestRoot {
+			members = append(members, v)
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(p.opt.Seed), 0x9e3779b97f4a7c15))
+	const sample = 24
+	srcs := members
+	if len(members) > sample {
+		srcs = make([]int, sample)
+		for i := range srcs {
+			srcs[i] = members[rng.IntN(len(members))]
+		}
+	}
+	trees := p.g.parallelTrees(srcs, false, p.opt.Threads)
+	best, bestSum := members[0], int64(math.MaxInt64)
+	for _, v := range members {
+		var s int64
+		for _, t := range trees {
+			s += t.dist[v]
+		}
+		if s < bestSum {
+			best, bestSum = v, s
+		}
+	}
+	return best
+}
+
+// treesOf returns the forward and reverse shortest-path trees of a start node, computed
+// once.
+func (p *planner) treesOf(v int) (*spTree, *spTree) {
+	if t, ok := p.trees[v]; ok {
+		return t[0], t[1]
+	}
+	f := p.g.shortest(v, false, nil)
+	r := p.g.shortest(v, true, nil)
+	p.trees[v] = [2]*spTree{f, r}
+	return f, r
+}
+
+// groups assigns every required block to the workers whose start can reach it (and come
+// back), and records the others as unreachable. It returns, per group, its workers and
+// its blocks.
+func (p *planner) groups() (workers [][]int, blocks [][]int) {
+	byStart := map[int]int{} // start node → group
+	var starts []int
+	for w, s := range p.starts {
+		if _, ok := byStart[s]; !ok {
+			byStart[s] = -1
+			starts = append(starts, s)
+		}
+		_ = w
+	}
+	// Starts in the same weak component form one group.
+	uf := newPlanUnionFind(p.g.n)
+	for e := range p.g.from {
+		uf.union(int(p.g.from[e]), int(p.g.to[e]))
+	}
+	groupOfRoot := map[int]int{}
+	for _, s := range starts {
+		r := uf.find(s)
+		if _, ok := groupOfRoot[r]; !ok {
+			groupOfRoot[r] = len(workers)
+			workers = append(workers, nil)
+			blocks = append(blocks, nil)
+		}
+	}
+	for w, s := range p.starts {
+		gi := groupOfRoot[uf.find(s)]
+		workers[gi] = append(workers[gi], w)
+	}
+	for b, req := range p.required {
+		if !req {
+			continue
+		}
+		e := b // block b is edge b
+		gi, ok := groupOfRoot[uf.find(int(p.g.from[e]))]
+		if ok {
+			// Directed streets must also be enterable and left again from the start.
+			f, r := p.treesOf(p.starts[workers[gi][0]])
+			if f.dist[p.g.from[e]] >= planUnreachable || r.dist[p.g.to[e]] >= planUnreachable {
+				ok = false
+			}
+		}
+		if !ok {
+			bl := p.net.Blocks[b]
+			p.plan.Unreachable = append(p.plan.Unreachable, BlockRef{Block: b, SourceID: bl.SourceID, Name: bl.Name})
+			continue
+		}
+		blocks[gi] = append(blocks[gi], b)
+	}
+	return workers, blocks
+}
+
+func (p *planner) patrol(ctx context.Context) (*Plan, error) {
+	workers, blocks := p.groups()
+	routes := make([]*Route, p.opt.Workers)
+	for gi := range workers {
+		rs, err := p.patrolGroup(ctx, workers[gi], blocks[gi])
+		if err != nil {
+			return nil, err
+		}
+		for i, w := range workers[gi] {
+			routes[w] = rs[i]
+		}
+	}
+	p.finish(routes)
+	p.report()
+	if p.plan.Interrupted || ctx.Err() != nil {
+		p.plan.Interrupted = ctx.Err() != nil
+		return p.plan, nil
+	}
+	p.improve(ctx, routes)
+	p.finish(routes)
+	p.plan.Interrupted = ctx.Err() != nil
+	return p.plan, nil
+}
+
+// patrolGroup plans the workers of one group (sharing a connected network) over its
+// blocks: a giant tour from the first worker's start, split evenly.
+func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) ([]*Route, error) {
+	depot := p.starts[workers[0]]
+	giant, err := p.g.postmanTour(ctx, blocks, depot, p.opt.Threads)
+	if err != nil {
+		return nil, fmt.Errorf("plan: giant tour: %w", err)
+	}
+	p.recordPostman(giant)
+	shared := true
+	for _, w := range workers {
+		if p.starts[w] != depot {
+			shared = false
+		}
+	}
+	outBy := map[int][]int64{}
+	backBy := map[int][]int64{}
+	for _, w := range workers {
+		f, r := p.treesOf(p.starts[w])
+		outBy[w], backBy[w] = f.dist, r.dist
+	}
+	s := newTourSplit(p.g, giant, nil, nil, shared)
+	order := workers
+	if !shared {
+		order = orderWorkersAlongTour(s, workers, outBy)
+	}
+	for _, w := range order {
+		s.out = append(s.out, outBy[w])
+		s.back = append(s.back, backBy[w])
+	}
+	cuts, _ := s.bestCuts(len(order))
+	if shared {
+		p.plan.addWorkersNeeded(s.fewestWorkers(int64(p.opt.ShiftLimit / (100 * time.Millisecond))))
+	}
+	routes := make([]*Route, len(workers))
+	idx := map[int]int{}
+	for i, w := range workers {
+		idx[w] = i
+	}
+	for k, w := range order {
+		start := p.starts[w]
+		r := &Route{Worker: w, StartNode: start, StartPoint: p.net.Nodes[start].Point}
+		if cuts[k] < cuts[k+1] {
+			a, b := s.svc[cuts[k]], s.svc[cuts[k+1]-1]
+			h, _ := p.g.moveEnds(giant[a])
+			_, t := p.g.moveEnds(giant[b])
+			f, rv := p.treesOf(start)
+			r.Walk = append(r.Walk, p.g.pathTo(f, h)...)
+			r.Walk = append(r.Walk, giant[a:b+1]...)
+			r.Walk = append(r.Walk, p.g.pathTo(rv, t)...)
+		}
+		routes[idx[w]] = r
+	}
+	return routes, nil
+}
+
+// improve re-routes each territory on its own (a shorter closed walk over the same
+// blocks often exists once the giant tour's order no longer binds), keeping a new route
+// only when it is shorter, while time is left.
+func (p *planner) improve(ctx context.Context, routes []*Route) {
+	type job struct{ i int }
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	// Each territory search itself runs single-threaded; territories run side by side.
+	for t := 0; t < p.opt.Threads; t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				r := routes[i]
+				if len(r.Blocks) == 0 || time.Now().After(p.deadline) || ctx.Err() != nil {
+					continue
+				}
+				w, err := p.g.postmanTour(ctx, r.Blocks, r.StartNode, 1)
+				if err != nil {
+					continue
+				}
+				if c := p.g.walkCost(w); c < p.g.walkCost(r.Walk) {
+					mu.Lock()
+					r.Walk = w
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range routes {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// finish derives every route's blocks, cost, distances and pieces from its walk, and the
+// plan's totals and owner table.
+func (p *planner) finish(routes []*Route) {
+	pl := p.plan
+	pl.owner = make([]int, len(p.net.Blocks))
+	for i := range pl.owner {
+		pl.owner[i] = -1
+	}
+	pl.Routes = pl.Routes[:0]
+	pl.BlocksCovered = 0
+	pl.TotalM, pl.DeadheadM = 0, 0
+	var makespan, sum int64
+	for _, r := range routes {
+		r.Blocks = r.Blocks[:0]
+		r.DistanceM, r.DeadheadM = 0, 0
+		var c int64
+		for _, m := range r.Walk {
+			e := p.net.Edges[m.Link]
+			c += p.g.moveCost(m)
+			r.DistanceM += e.LengthM
+			if m.Serve {
+				r.Blocks = append(r.Blocks, e.Block)
+				pl.owner[e.Block] = r.Worker
+			} else {
+				r.DeadheadM += e.LengthM
+			}
+		}
+		r.Cost = dsToDuration(c)
+		r.Pieces = p.pieces(r.Blocks)
+		pl.BlocksCovered += len(r.Blocks)
+		pl.TotalM += r.DistanceM
+		pl.DeadheadM += r.DeadheadM
+		makespan = max(makespan, c)
+		sum += c
+		pl.Routes = append(pl.Routes, *r)
+	}
+	pl.Makespan = dsToDuration(makespan)
+	if len(routes) > 0 {
+		pl.MeanRoute = dsToDuration(sum / int64(len(routes)))
+	}
+	pl.Shift = nil
+	if pl.Makespan > p.opt.ShiftLimit {
+		over := pl.Makespan - p.opt.ShiftLimit
+		adv := &ShiftAdvice{Limit: p.opt.ShiftLimit, Over: over, WorkersNeeded: pl.workersNeeded(), HoursNeeded: math.Ceil(pl.Makespan.Hours()*10) / 10}
+		if adv.WorkersNeeded > 0 {
+			adv.Message = fmt.Sprintf("the longest route is %s over the %s shift: it needs %d workers at this shift, or a %.1f h shift with %d workers",
+				over.Round(time.Minute), p.opt.ShiftLimit, adv.WorkersNeeded, adv.HoursNeeded, len(routes))
+		} else {
+			adv.Message = fmt.Sprintf("the longest route is %s over the %s shift: a single block is too far for this shift; it needs a %.1f h shift with %d workers",
+				over.Round(time.Minute), p.opt.ShiftLimit, adv.HoursNeeded, len(routes))
+		}
+		pl.Shift = adv
+	}
+	if p.best < 0 || makespan < p.best {
+		p.best = makespan
+		if p.opt.Progress != nil {
+			p.opt.Progress(pl.Makespan, time.Since(p.began))
+		}
+	}
+}
+
+// pieces counts the connected pieces formed by a set of blocks.
+func (p *planner) pieces(blocks []int) int {
+	if len(blocks) == 0 {
+		return 0
+	}
+	parent := map[int]int{}
+	var find func(int) int
+	find = func(x int) int {
+		if _, ok := parent[x]; !ok {
+			parent[x] = x
+		}
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, b := range blocks {
+		e := p.net.Edges[b]
+		ra, rb := find(e.From), find(e.To)
+		if ra != rb {
+			parent[ra] = rb
+		}
+	}
+	roots := map[int]bool{}
+	for _, b := range blocks {
+		roots[find(p.net.Edges[b].From)] = true
+	}
+	return len(roots)
+}
+
+// report sorts the unreachable list so that reports are stable.
+func (p *planner) report() {
+	sort.Slice(p.plan.Unreachable, func(i, j int) bool { return p.plan.Unreachable[i].Block < p.plan.Unreachable[j].Block })
+}
+
+// recordPostman adds a one-worker tour over a group's blocks to the plan's postman
+// baseline.
+func (p *planner) recordPostman(walk []Move) {
+	pm := p.plan.postman
+	if pm == nil {
+		pm = &PostmanReport{}
+		p.plan.postman = pm
+	}
+	for _, m := range walk {
+		e := p.net.Edges[m.Link]
+		pm.TotalM += e.LengthM
+		if !m.Serve {
+			pm.DeadheadM += e.LengthM
+		}
+		pm.RouteS += dsToDuration(p.g.moveCost(m)).Seconds()
+	}
+	pm.TotalM, pm.DeadheadM = round1(pm.TotalM), round1(pm.DeadheadM)
+	if pm.TotalM > 0 {
+		pm.DeadheadShare = math.Round(pm.DeadheadM/pm.TotalM*10000) / 10000
+	}
+}

@@ -1,0 +1,284 @@
+package routing
+
+import "sort"
+
+// tourSplit cuts a giant tour (one closed walk over all the required blocks of a group)
+// into one consecutive piece per worker: worker w's route is the shortest path from its
+// start to the piece, the piece as the giant tour walks it, and the shortest path back.
+// This is route-first, cluster-second (Beasley; Ulusoy's split for CARP); it makes the
+// longest route as short as the tour allows, and then the shortest as long as possible so
+// that routes are even.
+type tourSplit struct {
+	g    *planGraph
+	walk []Move
+	pref []int64 // pref[t] = cost of walk[:t]
+	svc  []int   // positions in walk of the serving moves
+	// out[w][v] = d(start of worker w, v); back[w][v] = d(v, start of worker w), with
+	// workers in the order in which they take pieces.
+	out, back [][]int64
+	shared    bool // every worker has the same start
+}
+
+func newTourSplit(g *planGraph, walk []Move, out, back [][]int64, shared bool) *tourSplit {
+	s := &tourSplit{g: g, walk: walk, out: out, back: back, shared: shared}
+	s.pref = make([]int64, len(walk)+1)
+	for t, m := range walk {
+		s.pref[t+1] = s.pref[t] + g.moveCost(m)
+		if m.Serve {
+			s.svc = append(s.svc, t)
+		}
+	}
+	return s
+}
+
+// inner is the cost of walking the giant tour from service i to service j inclusive.
+func (s *tourSplit) inner(i, j int) int64 { return s.pref[s.svc[j]+1] - s.pref[s.svc[i]] }
+
+// cost is the route cost of worker w serving services i..j inclusive.
+func (s *tourSplit) cost(w, i, j int) int64 {
+	h, _ := s.g.moveEnds(s.walk[s.svc[i]])
+	_, t := s.g.moveEnds(s.walk[s.svc[j]])
+	return s.out[w][h] + s.inner(i, j) + s.back[w][t]
+}
+
+// cuts returns, for bounds [lo, hi] on every route, the first service of each of the k
+// workers' pieces (cuts[w] .. cuts[w+1]-1; cuts[k] = number of services), or nil when no
+// such split exists (or none was found: the shared-start search assumes that the counts
+// of pieces a prefix can be cut into form an interval, which is near always true).
+func (s *tourSplit) cuts(k int, lo, hi int64) []int {
+	m := len(s.svc)
+	if m < k {
+		return nil
+	}
+	if s.shared {
+		return s.cutsShared(k, lo, hi)
+	}
+	return s.cutsPerWorker(k, lo, hi)
+}
+
+func (s *tourSplit) cutsShared(k int, lo, hi int64) []int {
+	m := len(s.svc)
+	const none = -1
+	minc := make([]int, m+1)
+	maxc := make([]int, m+1)
+	for i := range minc {
+		minc[i], maxc[i] = none, none
+	}
+	minc[0], maxc[0] = 0, 0
+	for i := 0; i < m; i++ {
+		if minc[i] == none {
+			continue
+		}
+		for j := i; j < m; j++ {
+			if s.inner(i, j) > hi {
+				break
+			}
+			c := s.cost(0, i, j)
+			if c > hi || c < lo {
+				continue
+			}
+			if minc[j+1] == none || minc[i]+1 < minc[j+1] {
+				minc[j+1] = minc[i] + 1
+			}
+			if maxc[i]+1 > maxc[j+1] {
+				maxc[j+1] = maxc[i] + 1
+			}
+		}
+	}
+	if minc[m] == none || k < minc[m] || k > maxc[m] {
+		return nil
+	}
+	cuts := make([]int, k+1)
+	cuts[k] = m
+	j := m
+	for r := k; r > 0; r-- {
+		found := -1
+		for i := j - 1; i >= 0; i-- {
+			if s.inner(i, j-1) > hi {
+				break
+			}
+			if minc[i] == none || minc[i] > r-1 || maxc[i] < r-1 {
+				continue
+			}
+			if c := s.cost(0, i, j-1); c >= lo && c <= hi {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			return nil
+		}
+		cuts[r-1] = found
+		j = found
+	}
+	if j != 0 {
+		return nil
+	}
+	return cuts
+}
+
+func (s *tourSplit) cutsPerWorker(k int, lo, hi int64) []int {
+	m := len(s.svc)
+	reach := make([][]int32, k+1) // reach[w][j] = previous cut +1, 0 when unreachable
+	for w := range reach {
+		reach[w] = make([]int32, m+1)
+	}
+	reach[0][0] = 1
+	for w := 0; w < k; w++ {
+		for i := 0; i < m; i++ {
+			if reach[w][i] == 0 {
+				continue
+			}
+			for j := i; j < m; j++ {
+				if s.inner(i, j) > hi {
+					break
+				}
+				if c := s.cost(w, i, j); c >= lo && c <= hi && reach[w+1][j+1] == 0 {
+					reach[w+1][j+1] = int32(i) + 1
+				}
+			}
+		}
+	}
+	if reach[k][m] == 0 {
+		return nil
+	}
+	cuts := make([]int, k+1)
+	j := m
+	for w := k; w >= 0; w-- {
+		cuts[w] = j
+		if w > 0 {
+			j = int(reach[w][j]) - 1
+		}
+	}
+	return cuts
+}
+
+// bestCuts finds the split of the giant tour into k pieces with the smallest longest
+// route, then, at that longest route, the largest shortest route. It returns the cuts
+// and the route costs.
+func (s *tourSplit) bestCuts(k int) ([]int, []int64) {
+	m := len(s.svc)
+	if m == 0 {
+		return make([]int, k+1), make([]int64, k)
+	}
+	if m < k {
+		// Fewer blocks than workers: one block each, the rest idle.
+		cuts := make([]int, k+1)
+		for w := range cuts {
+			cuts[w] = min(w, m)
+		}
+		return cuts, s.costs(cuts)
+	}
+	var hiBound int64
+	for w := range s.out {
+		var mo, mb int64
+		for _, d := range s.out[w] {
+			if d < planUnreachable && d > mo {
+				mo = d
+			}
+		}
+		for _, d := range s.back[w] {
+			if d < planUnreachable && d > mb {
+				mb = d
+			}
+		}
+		hiBound = max(hiBound, mo+mb)
+	}
+	hiBound += s.inner(0, m-1)
+	lo, hi := int64(0), hiBound
+	best := s.cuts(k, 0, hi)
+	if best == nil {
+		// The interval assumption failed even unbounded: fall back to even counts.
+		return s.evenCuts(k)
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if c := s.cuts(k, 0, mid); c != nil {
+			hi, best = mid, c
+		} else {
+			lo = mid + 1
+		}
+	}
+	top := hi
+	lo, hi = 0, top
+	for lo < hi {
+		mid := hi - (hi-lo)/2
+		if c := s.cuts(k, mid, top); c != nil {
+			lo, best = mid, c
+		} else {
+			hi = mid - 1
+		}
+	}
+	return best, s.costs(best)
+}
+
+func (s *tourSplit) evenCuts(k int) ([]int, []int64) {
+	m := len(s.svc)
+	cuts := make([]int, k+1)
+	for w := range cuts {
+		cuts[w] = w * m / k
+	}
+	return cuts, s.costs(cuts)
+}
+
+func (s *tourSplit) costs(cuts []int) []int64 {
+	k := len(cuts) - 1
+	c := make([]int64, k)
+	for w := 0; w < k; w++ {
+		if cuts[w] < cuts[w+1] {
+			c[w] = s.cost(w, cuts[w], cuts[w+1]-1)
+		}
+	}
+	return c
+}
+
+// fewestWorkers is the smallest number of pieces with every route at most limit (shared
+// start only), or 0 when some single block already exceeds it.
+func (s *tourSplit) fewestWorkers(limit int64) int {
+	m := len(s.svc)
+	if m == 0 {
+		return 0
+	}
+	const none = -1
+	minc := make([]int, m+1)
+	for i := range minc {
+		minc[i] = none
+	}
+	minc[0] = 0
+	for i := 0; i < m; i++ {
+		if minc[i] == none {
+			continue
+		}
+		for j := i; j < m; j++ {
+			if s.inner(i, j) > limit {
+				break
+			}
+			if c := s.cost(0, i, j); c <= limit && (minc[j+1] == none || minc[i]+1 < minc[j+1]) {
+				minc[j+1] = minc[i] + 1
+			}
+		}
+	}
+	if minc[m] == none {
+		return 0
+	}
+	return minc[m]
+}
+
+// orderWorkersAlongTour sorts workers by the position in the tour nearest (by walking
+// distance) to their start, so that per-worker starts take nearby pieces.
+func orderWorkersAlongTour(s *tourSplit, workers []int, out map[int][]int64) []int {
+	pos := make(map[int]int, len(workers))
+	for _, w := range workers {
+		best, bi := planUnreachable, 0
+		for i, t := range s.svc {
+			h, _ := s.g.moveEnds(s.walk[t])
+			if d := out[w][h]; d < best {
+				best, bi = d, i
+			}
+		}
+		pos[w] = bi
+	}
+	ordered := append([]int(nil), workers...)
+	sort.SliceStable(ordered, func(a, b int) bool { return pos[ordered[a]] < pos[ordered[b]] })
+	return ordered
+}

@@ -1,0 +1,263 @@
+package routing
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/gridsweep/gridsweep/geo"
+	"github.com/paulmach/orb"
+)
+
+// Mode is the kind of workers a plan is for.
+type Mode string
+
+// The plan modes.
+const (
+	// ModePatrol is grid workers on foot: one-way flags are ignored, one closed walk per
+	// worker, the longest walk is minimised.
+	ModePatrol Mode = "patrol"
+	// ModeSweeper is carts: one-way streets are respected and a cart empties at the
+	// nearest waste station whenever its load would exceed the capacity.
+	ModeSweeper Mode = "sweeper"
+)
+
+// The planning defaults; the issue that defined plans states them.
+const (
+	DefaultWalkKmh        = 4.5
+	DefaultServeKmh       = 3.0
+	DefaultShopService    = 3 * time.Minute
+	DefaultShiftLimit     = 4 * time.Hour
+	DefaultSnapToleranceM = 30.0
+	DefaultMaxStartDistM  = 500.0
+)
+
+// PlanInput is what a plan covers: the street network and the points of interest that
+// snap onto it.
+type PlanInput struct {
+	Network  *geo.Network
+	Shops    []geo.Shop
+	Stations []geo.Station
+	// Required selects the blocks that must be served (by index into Network.Blocks);
+	// nil means every block.
+	Required func(block int) bool
+}
+
+// PlanOptions tunes a plan. Zero values mean the documented defaults; negative speeds,
+// times or tolerances are errors.
+type PlanOptions struct {
+	Mode    Mode
+	Workers int
+	// Starts are the workers' start points (lon/lat): none (the planner picks a central
+	// node), one shared by all, or one per worker.
+	Starts []orb.Point
+	// WalkKmh is the speed when passing a block without serving it; ServeKmh when serving.
+	WalkKmh, ServeKmh float64
+	// ShopService is the time spent at each shop snapped to a served block.
+	ShopService time.Duration
+	// ShiftLimit is the longest a route may take; plans above it are reported infeasible
+	// with advice (they are still returned).
+	ShiftLimit time.Duration
+	// SnapToleranceM is how far from a block a shop or station may lie and still belong
+	// to it; MaxStartDistM how far a start point may lie from the nearest network node.
+	SnapToleranceM, MaxStartDistM float64
+	// Capacity is the sweeper's load per trip in metres of street swept (0: unlimited).
+	Capacity float64
+	// Seconds is the time budget (0: 10 s); Seed makes runs repeatable; Threads bounds
+	// parallelism (0: 2).
+	Seconds float64
+	Seed    int64
+	Threads int
+	// Progress, when set, is told the best makespan whenever it improves.
+	Progress func(makespan, elapsed time.Duration)
+}
+
+// ErrBadPlanInput marks a request the planner cannot start on; the message says why.
+var ErrBadPlanInput = errors.New("bad plan input")
+
+func badInput(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadPlanInput, fmt.Sprintf(format, a...))
+}
+
+// withDefaults checks the options and fills in defaults.
+func (o PlanOptions) withDefaults() (PlanOptions, error) {
+	if o.Mode == "" {
+		o.Mode = ModePatrol
+	}
+	if o.Mode != ModePatrol && o.Mode != ModeSweeper {
+		return o, badInput("mode %q (want patrol or sweeper)", o.Mode)
+	}
+	if o.Workers <= 0 {
+		return o, badInput("%d workers (need at least 1)", o.Workers)
+	}
+	if len(o.Starts) > 1 && len(o.Starts) != o.Workers {
+		return o, badInput("%d start points for %d workers (give none, one, or one per worker)", len(o.Starts), o.Workers)
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{
+		{"walking speed", o.WalkKmh}, {"service speed", o.ServeKmh},
+		{"shop service time", o.ShopService.Seconds()}, {"shift limit", o.ShiftLimit.Seconds()},
+		{"snap tolerance", o.SnapToleranceM}, {"start distance", o.MaxStartDistM},
+		{"capacity", o.Capacity}, {"seconds", o.Seconds},
+	} {
+		if c.v < 0 || math.IsNaN(c.v) || math.IsInf(c.v, 0) {
+			return o, badInput("%s %v must not be negative", c.name, c.v)
+		}
+	}
+	if o.WalkKmh == 0 {
+		o.WalkKmh = DefaultWalkKmh
+	}
+	if o.ServeKmh == 0 {
+		o.ServeKmh = DefaultServeKmh
+	}
+	if o.ShopService == 0 {
+		o.ShopService = DefaultShopService
+	}
+	if o.ShiftLimit == 0 {
+		o.ShiftLimit = DefaultShiftLimit
+	}
+	if o.SnapToleranceM == 0 {
+		o.SnapToleranceM = DefaultSnapToleranceM
+	}
+	if o.MaxStartDistM == 0 {
+		o.MaxStartDistM = DefaultMaxStartDistM
+	}
+	if o.Seconds == 0 {
+		o.Seconds = 10
+	}
+	if o.Threads <= 0 {
+		o.Threads = 2
+	}
+	return o, nil
+}
+
+// Plan is the result of planning: one route per worker plus what could not be planned.
+type Plan struct {
+	Mode   Mode
+	Routes []Route
+	// Unreachable lists required blocks that no worker's start can reach.
+	Unreachable []BlockRef
+	// BlocksRequired counts the required blocks (reachable or not), BlocksCovered those
+	// served by some route.
+	BlocksRequired, BlocksCovered int
+	// Makespan is the longest route, MeanRoute the mean over workers.
+	Makespan, MeanRoute time.Duration
+	TotalM, DeadheadM   float64
+	// ShopsOnBlocks counts shops snapped to a required block; ShopsTooFar lists the shops
+	// farther than the tolerance from every block.
+	ShopsOnBlocks  int
+	ShopsTooFar    []PointRef
+	StationsTooFar []PointRef
+	// Shift is set when the makespan exceeds the shift limit.
+	Shift *ShiftAdvice
+	// Interrupted is true when the context ended the search early; the plan is the best
+	// found until then.
+	Interrupted bool
+	// Approximations names the simplifications a mode made, for the report.
+	Approximations []string
+
+	net   *geo.Network
+	g     *planGraph
+	opt   PlanOptions
+	shops [][]int // per block, indices into the input shops
+	input PlanInput
+	owner []int // per block, the worker serving it or -1
+	// stationNodes is, per input station, the network node a cart empties at (-1 when
+	// the station is too far from every block).
+	stationNodes []int
+	postman      *PostmanReport
+	// needed is the fewest workers that fit the shift limit, summed over groups.
+	needed int
+}
+
+func (p *Plan) workersNeeded() int     { return p.needed }
+func (p *Plan) addWorkersNeeded(n int) { p.needed += n }
+
+// Route is one worker's closed walk.
+type Route struct {
+	Worker     int
+	StartNode  int
+	StartPoint orb.Point
+	// Blocks are the served blocks (indices into Network.Blocks) in serving order.
+	Blocks []int
+	// Walk is every traversal in order; Move.Link indexes Network.Edges.
+	Walk Walk
+	// Cost is the route's duration.
+	Cost                 time.Duration
+	DistanceM, DeadheadM float64
+	// Pieces is the number of connected pieces the served blocks form (1 is a
+	// contiguous territory; 0 for an idle worker).
+	Pieces int
+	// Stops are station visits (sweeper mode): indices into Walk after which the cart
+	// empties at Stations[Station].
+	Stops []StationStop
+}
+
+// StationStop is a sweeper's visit to a waste station after move AfterMove of its walk.
+type StationStop struct {
+	AfterMove int
+	Station   int
+}
+
+// BlockRef names a block for reports.
+type BlockRef struct {
+	Block    int    `json:"block"`
+	SourceID string `json:"source_id"`
+	Name     string `json:"name"`
+}
+
+// PointRef names a shop or station for reports.
+type PointRef struct {
+	SourceID string  `json:"source_id"`
+	Name     string  `json:"name"`
+	DistM    float64 `json:"dist_m"`
+}
+
+// ShiftAdvice says by how much a plan misses the shift limit and what would fit.
+type ShiftAdvice struct {
+	Limit time.Duration
+	Over  time.Duration
+	// WorkersNeeded is the fewest workers whose routes all fit the limit, found by
+	// splitting the same tour (0 when a single block already exceeds the limit).
+	WorkersNeeded int
+	// HoursNeeded is the shift length that fits with the current workers.
+	HoursNeeded float64
+	Message     string
+}
+
+// Owner returns the worker serving block b, or -1.
+func (p *Plan) Owner(b int) int {
+	if b < 0 || b >= len(p.owner) {
+		return -1
+	}
+	return p.owner[b]
+}
+
+// Assignment returns block → worker for every covered block (the input of Replan).
+func (p *Plan) Assignment() map[int]int {
+	m := make(map[int]int, p.BlocksCovered)
+	for b, w := range p.owner {
+		if w >= 0 {
+			m[b] = w
+		}
+	}
+	return m
+}
+
+// Network is the network the plan was made on.
+func (p *Plan) Network() *geo.Network { return p.net }
+
+// ShopsOn returns the indices (into the input shops) of the shops snapped to block b.
+func (p *Plan) ShopsOn(b int) []int {
+	if b < 0 || b >= len(p.shops) {
+		return nil
+	}
+	return p.shops[b]
+}
+
+func dsToDuration(ds int64) time.Duration { return time.Duration(ds) * 100 * time.Millisecond }
+
+func (p *Plan) stationNode(s int) int { return p.stationNodes[s] }

@@ -1,0 +1,80 @@
+package routing
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gridsweep/gridsweep/geo"
+)
+
+// sharedData finds ../shared/data/<rel> by walking up from the test directory, or skips.
+func sharedData(tb testing.TB, rel string) string {
+	tb.Helper()
+	dir, _ := os.Getwd()
+	for {
+		p := filepath.Join(dir, "shared", "data", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Skipf("shared/data/%s not found", rel)
+		}
+		dir = parent
+	}
+}
+
+func loadOSM(tb testing.TB, rel string) *geo.Extract {
+	tb.Helper()
+	name := sharedData(tb, rel)
+	f, err := os.Open(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(geo.FormatHeadSize)
+	format, err := geo.FormatOf(name, head)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ex, err := geo.ReadOSM(context.Background(), br, format)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ex
+}
+
+// benchPlan plans a real city once per iteration and reports the targets' measures.
+func benchPlan(b *testing.B, rel string, workers int, seconds float64) {
+	ex := loadOSM(b, rel)
+	for i := 0; i < b.N; i++ {
+		net, err := geo.BuildNetwork(ex.Blocks)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bridges := net.ConnectIslands(60)
+		began := time.Now()
+		pl, err := PlanRoutes(context.Background(), PlanInput{Network: net, Shops: ex.Shops, Stations: ex.Stations}, PlanOptions{Workers: workers, Seconds: seconds})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep := pl.Report(time.Since(began))
+		b.ReportMetric(rep.MakespanOverMean, "makespan/mean")
+		b.ReportMetric(rep.MakespanS, "makespan_s")
+		b.ReportMetric(float64(rep.BlocksCovered), "covered")
+		b.ReportMetric(rep.DeadheadShare, "deadhead")
+		b.ReportMetric(rep.Postman.DeadheadShare, "postman_deadhead")
+		b.ReportMetric(rep.Seconds, "wall_s")
+		b.Logf("%s k=%d blocks %d/%d unreachable %d bridges %d makespan %.0f mean %.0f ratio %.4f deadhead %.3f postman %.3f pieces %v shift %v %.1fs",
+			rel, workers, rep.BlocksCovered, rep.BlocksRequired, len(rep.Unreachable), bridges, rep.MakespanS, rep.MeanRouteS, rep.MakespanOverMean,
+			rep.DeadheadShare, rep.Postman.DeadheadShare, rep.TerritoryPieces, rep.Shift != nil, rep.Seconds)
+	}
+}
+
+func BenchmarkPlanHelsinki20(b *testing.B) { benchPlan(b, "osm/Helsinki.osm.pbf", 20, 20) }
+func BenchmarkPlanHaidian8(b *testing.B)   { benchPlan(b, "osm/beijing-haidian/map.osm", 8, 20) }

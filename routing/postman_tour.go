@@ -1,0 +1,407 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+	"sort"
+)
+
+// exactMatchingLimit is the largest number of odd nodes matched exactly (bitmask dynamic
+// programme, 2^n·n steps); above it the matching is greedy plus pair exchanges.
+const exactMatchingLimit = 18
+
+// postmanTour returns a closed walk from depot over an undirected graph that serves every
+// edge in req exactly once: the rural postman heuristic of Frederickson (join the pieces
+// of the required edges and the depot by shortest paths, make every degree even with a
+// minimum-cost matching of the odd nodes, then an Euler circuit). On a connected graph
+// where every edge is required and there are at most exactMatchingLimit odd nodes, the
+// walk is an optimal Chinese postman tour. Directed edges are treated as undirected:
+// callers use it for pedestrians only.
+func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threads int) ([]Move, error) {
+	if len(req) == 0 {
+		return nil, nil
+	}
+	// The multigraph of the circuit: one copy per required edge (served) plus the
+	// deadhead copies added below.
+	type copyEdge struct {
+		u, v  int32
+		edge  int32
+		serve bool
+	}
+	copies := make([]copyEdge, 0, 2*len(req))
+	deg := map[int32]int{}
+	addCopy := func(e int32, serve bool) {
+		u, v := g.from[e], g.to[e]
+		copies = append(copies, copyEdge{u, v, e, serve})
+		deg[u]++
+		deg[v]++
+	}
+	for _, e := range req {
+		addCopy(int32(e), true)
+	}
+
+	// Join the pieces (and the depot) with shortest paths, Prim style: grow one piece by
+	// the nearest other piece until all are one.
+	uf := newPlanUnionFind(g.n)
+	for _, e := range req {
+		uf.union(int(g.from[e]), int(g.to[e]))
+	}
+	touched := []int{depot}
+	for _, e := range req {
+		touched = append(touched, int(g.from[e]), int(g.to[e]))
+	}
+	pieceOf := func(v int) int { return uf.find(v) }
+	root := pieceOf(depot)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var inTree []int
+		others := map[int]bool{}
+		for _, v := range touched {
+			if pieceOf(v) == pieceOf(root) {
+				inTree = append(inTree, v)
+			} else {
+				others[v] = true
+			}
+		}
+		if len(others) == 0 {
+			break
+		}
+		reached := -1
+		t := g.shortestFrom(inTree, false, func(v int) bool {
+			if others[v] {
+				reached = v
+				return true
+			}
+			return false
+		})
+		if reached < 0 {
+			return nil, fmt.Errorf("postman tour: required edges not reachable from node %d", depot)
+		}
+		path := g.pathTo(t, reached)
+		for _, m := range path {
+			addCopy(int32(m.Link), false)
+			uf.union(int(g.from[m.Link]), int(g.to[m.Link]))
+		}
+		uf.union(reached, root)
+		root = pieceOf(root)
+	}
+
+	var odd []int
+	for v, d := range deg {
+		if d%2 == 1 {
+			odd = append(odd, int(v))
+		}
+	}
+	sort.Ints(odd)
+	pairs, err := g.matchOdd(ctx, odd, threads)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pairs {
+		t := g.shortest(p[0], false, func(v int) bool { return v == p[1] })
+		for _, m := range g.pathTo(t, p[1]) {
+			addCopy(int32(m.Link), false)
+		}
+	}
+
+	// Hierholzer's algorithm on the copies. Adjacency lists are sorted so the circuit is
+	// the same on every run.
+	adj := map[int32][]int32{}
+	for i, c := range copies {
+		adj[c.u] = append(adj[c.u], int32(i))
+		if c.v != c.u {
+			adj[c.v] = append(adj[c.v], int32(i))
+		}
+	}
+	used := make([]bool, len(copies))
+	ptr := map[int32]int{}
+	type frame struct {
+		v    int32
+		copy int32 // the copy used to arrive at v, -1 at the start
+	}
+	stack := []frame{{int32(depot), -1}}
+	var rev []Move // the circuit in reverse order
+	for len(stack) > 0 {
+		top := stack[len(stack)-1]
+		v := top.v
+		advanced := false
+		for ptr[v] < len(adj[v]) {
+			ci := adj[v][ptr[v]]
+			ptr[v]++
+			if used[ci] {
+				continue
+			}
+			used[ci] = true
+			c := copies[ci]
+			w := c.v
+			if c.u != v {
+				w = c.u
+			}
+			stack = append(stack, frame{w, ci})
+			advanced = true
+			break
+		}
+		if advanced {
+			continue
+		}
+		stack = stack[:len(stack)-1]
+		if top.copy >= 0 {
+			c := copies[top.copy]
+			// Arrived at top.v along this copy, so it was walked toward top.v.
+			rev = append(rev, Move{Link: int(c.edge), Reverse: c.u == top.v && c.u != c.v, Serve: c.serve})
+		}
+	}
+	if len(rev) != len(copies) {
+		return nil, fmt.Errorf("postman tour: circuit uses %d of %d edges (graph not joined)", len(rev), len(copies))
+	}
+	walk := make([]Move, len(rev))
+	for i, m := range rev {
+		walk[len(rev)-1-i] = m
+	}
+	return walk, nil
+}
+
+// matchOdd pairs the odd nodes at (near) minimum total shortest-path cost.
+func (g *planGraph) matchOdd(ctx context.Context, odd []int, threads int) ([][2]int, error) {
+	if len(odd) == 0 {
+		return nil, nil
+	}
+	if len(odd)%2 == 1 {
+		return nil, fmt.Errorf("postman tour: %d odd nodes", len(odd))
+	}
+	trees := g.parallelTrees(odd, false, threads)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	n := len(odd)
+	d := make([][]int64, n)
+	for i := range d {
+		d[i] = make([]int64, n)
+		for j := range d[i] {
+			d[i][j] = trees[i].dist[odd[j]]
+		}
+	}
+	trees = nil
+	var mate []int
+	if n <= exactMatchingLimit {
+		mate = exactMatching(d)
+	} else {
+		mate = greedyMatching(d)
+		improveMatching(ctx, d, mate)
+	}
+	var pairs [][2]int
+	for i, j := range mate {
+		if i < j {
+			if d[i][j] >= planUnreachable {
+				return nil, fmt.Errorf("postman tour: odd nodes %d and %d are not connected", odd[i], odd[j])
+			}
+			pairs = append(pairs, [2]int{odd[i], odd[j]})
+		}
+	}
+	return pairs, nil
+}
+
+// exactMatching is a minimum-cost perfect matching by dynamic programming over subsets:
+// the lowest unmatched node is paired with each other unmatched node in turn.
+func exactMatching(d [][]int64) []int {
+	n := len(d)
+	full := 1<<n - 1
+	best := make([]int64, 1<<n)
+	choice := make([]int8, 1<<n)
+	for s := range best {
+		best[s] = -1
+	}
+	var solve func(s int) int64
+	solve = func(s int) int64 {
+		if s == full {
+			return 0
+		}
+		if best[s] >= 0 {
+			return best[s]
+		}
+		i := 0
+		for s&(1<<i) != 0 {
+			i++
+		}
+		res := int64(-1)
+		for j := i + 1; j < n; j++ {
+			if s&(1<<j) != 0 {
+				continue
+			}
+			c := d[i][j] + solve(s|1<<i|1<<j)
+			if res < 0 || c < res {
+				res = c
+				choice[s] = int8(j)
+			}
+		}
+		best[s] = res
+		return res
+	}
+	solve(0)
+	mate := make([]int, n)
+	for s := 0; s != full; {
+		i := 0
+		for s&(1<<i) != 0 {
+			i++
+		}
+		j := int(choice[s])
+		mate[i], mate[j] = j, i
+		s |= 1<<i | 1<<j
+	}
+	return mate
+}
+
+// greedyMatching pairs the closest remaining nodes first.
+func greedyMatching(d [][]int64) []int {
+	n := len(d)
+	type pr struct {
+		i, j int
+		c    int64
+	}
+	// Only each node's nearest few partners are sorted; the rest are matched by a full
+	// scan at the end, which is rare.
+	const near = 12
+	var cand []pr
+	idx := make([]int, n)
+	for i := 0; i < n; i++ {
+		for k := range idx {
+			idx[k] = k
+		}
+		row := d[i]
+		sort.Slice(idx, func(a, b int) bool {
+			return row[idx[a]] < row[idx[b]] || (row[idx[a]] == row[idx[b]] && idx[a] < idx[b])
+		})
+		taken := 0
+		for _, j := range idx {
+			if j == i {
+				continue
+			}
+			if i < j {
+				cand = append(cand, pr{i, j, row[j]})
+			} else {
+				cand = append(cand, pr{j, i, row[j]})
+			}
+			taken++
+			if taken == near {
+				break
+			}
+		}
+	}
+	sort.Slice(cand, func(a, b int) bool {
+		if cand[a].c != cand[b].c {
+			return cand[a].c < cand[b].c
+		}
+		if cand[a].i != cand[b].i {
+			return cand[a].i < cand[b].i
+		}
+		return cand[a].j < cand[b].j
+	})
+	mate := make([]int, n)
+	for i := range mate {
+		mate[i] = -1
+	}
+	for _, c := range cand {
+		if mate[c.i] < 0 && mate[c.j] < 0 {
+			mate[c.i], mate[c.j] = c.j, c.i
+		}
+	}
+	for i := 0; i < n; i++ {
+		if mate[i] >= 0 {
+			continue
+		}
+		bj := -1
+		for j := 0; j < n; j++ {
+			if j != i && mate[j] < 0 && (bj < 0 || d[i][j] < d[i][bj]) {
+				bj = j
+			}
+		}
+		mate[i], mate[bj] = bj, i
+	}
+	return mate
+}
+
+// improveMatching exchanges partners between two pairs while that lowers the total:
+// (a,b)(c,e) → (a,c)(b,e) or (a,e)(b,c). Candidates for c are a's nearest nodes.
+func improveMatching(ctx context.Context, d [][]int64, mate []int) {
+	n := len(d)
+	const near = 16
+	nearest := make([][]int, n)
+	idx := make([]int, n)
+	for i := 0; i < n; i++ {
+		for k := range idx {
+			idx[k] = k
+		}
+		row := d[i]
+		sort.Slice(idx, func(a, b int) bool {
+			return row[idx[a]] < row[idx[b]] || (row[idx[a]] == row[idx[b]] && idx[a] < idx[b])
+		})
+		for _, j := range idx {
+			if j != i {
+				nearest[i] = append(nearest[i], j)
+				if len(nearest[i]) == near {
+					break
+				}
+			}
+		}
+	}
+	for pass := 0; pass < 50; pass++ {
+		if ctx.Err() != nil {
+			return
+		}
+		improved := false
+		for a := 0; a < n; a++ {
+			b := mate[a]
+			for _, c := range nearest[a] {
+				if c == b {
+					continue
+				}
+				e := mate[c]
+				if e == a {
+					continue
+				}
+				old := d[a][b] + d[c][e]
+				if alt := d[a][c] + d[b][e]; alt < old {
+					mate[a], mate[c], mate[b], mate[e] = c, a, e, b
+					improved = true
+					break
+				}
+				if alt := d[a][e] + d[b][c]; alt < old {
+					mate[a], mate[e], mate[b], mate[c] = e, a, c, b
+					improved = true
+					break
+				}
+			}
+		}
+		if !improved {
+			return
+		}
+	}
+}
+
+// planUnionFind is a disjoint-set forest over node indices.
+type planUnionFind struct{ parent []int }
+
+func newPlanUnionFind(n int) *planUnionFind {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	return &planUnionFind{p}
+}
+
+func (u *planUnionFind) find(x int) int {
+	for u.parent[x] != x {
+		u.parent[x] = u.parent[u.parent[x]]
+		x = u.parent[x]
+	}
+	return x
+}
+
+func (u *planUnionFind) union(a, b int) {
+	a, b = u.find(a), u.find(b)
+	if a != b {
+		u.parent[a] = b
+	}
+}
