@@ -3,10 +3,97 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gridsweep/gridsweep/api"
+	"github.com/gridsweep/gridsweep/data"
 )
 
-// runServe is not written yet; the issue that introduces "gridsweep serve" replaces this file.
+// runServe serves the map API until ctx is cancelled (SIGINT/SIGTERM), then stops taking
+// new connections and lets in-flight requests finish.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("not available yet in this build")
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", envOr("GRIDSWEEP_ADDR", "127.0.0.1:8080"), "listen address (env GRIDSWEEP_ADDR)")
+	dbURL := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	cors := fs.String("cors", os.Getenv("GRIDSWEEP_CORS_ORIGINS"), "comma-separated browser origins allowed to embed the API (env GRIDSWEEP_CORS_ORIGINS)")
+	maxBody := fs.Int64("max-body", api.DefaultMaxBodyBytes, "request body limit in bytes")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("unexpected argument %q", pos[0])
+	}
+	if *dbURL == "" {
+		return usageErrorf("set DATABASE_URL or --db")
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	store, err := data.Open(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *addr, err)
+	}
+	handler := api.New(store, api.Options{Logger: log, MaxBodyBytes: *maxBody, CORSOrigins: splitList(*cors)})
+	return serveUntilDone(ctx, ln, handler, log, stdout)
+}
+
+// serveUntilDone runs an http.Server on ln with timeouts that bound slow clients, and
+// shuts it down gracefully when ctx ends.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, stdout io.Writer) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Long enough for the largest list page; the SSE handler extends its own deadline.
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "serving on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -2,11 +2,58 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"os"
+
+	"github.com/gridsweep/gridsweep/data"
 )
 
-// runToken is not written yet; the issue that introduces "gridsweep token" replaces this file.
+// runToken handles "gridsweep token create --role R --area A [--worker W]": it prints a new
+// API token once; only its hash is stored.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("not available yet in this build")
+	if len(args) == 0 || args[0] != "create" {
+		return usageErrorf("usage: gridsweep token create --role supervisor|worker|viewer --area AREA [--worker ID] [--label TEXT]")
+	}
+	fs := newFlags("token create", stderr)
+	roleFlag := fs.String("role", "", "supervisor, worker or viewer")
+	areaFlag := fs.String("area", "", "area id, source id or name the token is scoped to")
+	workerFlag := fs.Int64("worker", 0, "worker id (worker tokens only)")
+	labelFlag := fs.String("label", "", "a note saying who holds the token")
+	dbFlag := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	pos, err := parseFlags(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("unexpected argument %q", pos[0])
+	}
+	if *roleFlag == "" || *areaFlag == "" {
+		return usageErrorf("--role and --area are required")
+	}
+	if *dbFlag == "" {
+		return usageErrorf("set DATABASE_URL or --db")
+	}
+	store, err := data.Open(ctx, *dbFlag)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	area, err := store.AreaIDByRef(ctx, *areaFlag)
+	if err != nil {
+		return err
+	}
+	secret, tok, err := store.CreateToken(ctx, data.NewTokenParams{
+		Role: *roleFlag, AreaID: area, WorkerID: *workerFlag, Label: *labelFlag,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "token %d: role %s, area %d", tok.ID, tok.Role, tok.AreaID)
+	if tok.WorkerID != 0 {
+		fmt.Fprintf(stderr, ", worker %d", tok.WorkerID)
+	}
+	fmt.Fprintln(stderr, " (shown once; store it now)")
+	fmt.Fprintln(stdout, secret)
+	return nil
 }

@@ -1,0 +1,43 @@
+package data
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Errors the API's queries return so that the HTTP layer can answer with the right
+// problem without inspecting SQL state codes itself.
+var (
+	// ErrRecordNotFound: no row has that id (or it is outside the caller's filter).
+	ErrRecordNotFound = errors.New("data: record not found")
+	// ErrStaleVersion: an optimistic-locking update named a version that is no longer current.
+	ErrStaleVersion = errors.New("data: stale version")
+	// ErrInUse: a delete was refused because other rows still refer to the record.
+	ErrInUse = errors.New("data: record is still referenced")
+	// ErrBadReference: an insert or update names a related record that does not exist.
+	ErrBadReference = errors.New("data: referenced record does not exist")
+	// ErrInvalidValue: the database refused a value (a CHECK constraint or an invalid geometry).
+	ErrInvalidValue = errors.New("data: invalid value")
+)
+
+// apiClassify maps PostgreSQL errors the API can explain to the sentinels above, keeping the
+// original as detail. Other errors are returned unchanged.
+func apiClassify(err error) error {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return err
+	}
+	switch {
+	// PostgreSQL words a violation caused by deleting a referenced row "update or delete on
+	// table ...", one caused by a dangling reference "insert or update on table ...".
+	case pg.Code == "23503" && strings.HasPrefix(pg.Message, "update or delete on table"):
+		return errors.Join(ErrInUse, err)
+	case pg.Code == "23503":
+		return errors.Join(ErrBadReference, err)
+	case pg.Code == "23514", pg.Code == "22023", pg.Code == "XX000" && pg.Routine == "lwgeom_from_geojson":
+		return errors.Join(ErrInvalidValue, err)
+	}
+	return err
+}
