@@ -202,10 +202,12 @@ func TestRunAndPrint(t *testing.T) {
 	if len(lines) != 6 || !strings.HasPrefix(lines[0], "instance") || lines[5] != Summarise(rows).String() {
 		t.Fatalf("table output:\n%s", table.String())
 	}
-	// Aligned: every row as wide as the header, columns at the same places.
+	// Aligned: the last column starts at the same place on every line, and the numbers
+	// before it are right-aligned under their headers.
+	valid := strings.LastIndex(lines[0], " ") + 1
 	for _, l := range lines[1:5] {
-		if len(l) != len(lines[0]) {
-			t.Errorf("row %q is not as wide as the header %q", l, lines[0])
+		if strings.LastIndex(l, " ")+1 != valid || !strings.HasSuffix(l[:valid-1], strings.Fields(l)[len(strings.Fields(l))-2]) {
+			t.Errorf("row %q is not aligned with the header %q", l, lines[0])
 		}
 	}
 }

@@ -55,7 +55,7 @@ func (p *Printer) line(f []string) error {
 		p.csv.Flush()
 		return p.csv.Error()
 	}
-	_, err := fmt.Fprintf(p.w, "%-*s %9s %9s %8s %8s %-5s\n", p.width, f[0], f[1], f[2], f[3], f[4], f[5])
+	_, err := fmt.Fprintf(p.w, "%-*s %9s %9s %8s %8s %s\n", p.width, f[0], f[1], f[2], f[3], f[4], f[5])
 	return err
 }
 
