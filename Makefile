@@ -47,3 +47,12 @@ fuzz-short:
 
 clean:
 	rm -rf bin
+
+# The CARP solver tables of docs/benchmarks.md (gdb at 1 s, val and mval at 10 s per
+# instance, 2 threads; about 25 s + 2 × 6 min). CARP_DATA points at shared/data/carp.
+CARP_DATA ?= ../shared/data/carp
+.PHONY: bench-carp
+bench-carp: build
+	$(BIN) carp bench $(CARP_DATA)/gdb --bks $(CARP_DATA)/bks.csv --seconds 1 --seed 1 --threads 2
+	$(BIN) carp bench $(CARP_DATA)/val --bks $(CARP_DATA)/bks.csv --seconds 10 --seed 1 --threads 2
+	$(BIN) carp bench $(CARP_DATA)/mval --bks $(CARP_DATA)/bks.csv --seconds 10 --seed 1 --threads 2
