@@ -164,3 +164,18 @@ func TestCarpErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCarpSolveInterrupted(t *testing.T) {
+	// Ctrl-C before the search starts: the solver still returns its best solution so far,
+	// which the command prints and checks.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"carp", "solve", "testdata/carp/square.dat", "--seconds", "30"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	if !regexp.MustCompile(`\ntotal cost \d+ .*, interrupted: best so far\nchecker: valid `).MatchString(out.String()) {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
