@@ -1,0 +1,305 @@
+package data
+
+import (
+	"bytes"
+	"compress/bzip2"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/osm"
+	"github.com/paulmach/osm/osmpbf"
+	"github.com/paulmach/osm/osmxml"
+
+	"github.com/gridsweep/gridsweep/geo"
+)
+
+// rawTags counts, straight from the file with the osm scanners, the elements that carry
+// a shop=* tag (by raw "shop=value") and the waste amenities, for nodes and for closed ways
+// with at least one node in the file. It knows none of the importer's category tables.
+type rawTags struct {
+	shopKinds map[string]int // "shop=clothes" -> n, for shop values other than no/vacant
+	stations  int
+}
+
+func countRawTags(t *testing.T, path string) rawTags {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc osm.Scanner
+	switch {
+	case strings.HasSuffix(path, ".pbf"):
+		s := osmpbf.New(context.Background(), bytes.NewReader(data), 1)
+		defer s.Close()
+		sc = s
+	case strings.HasSuffix(path, ".bz2"):
+		s := osmxml.New(context.Background(), bzip2.NewReader(bytes.NewReader(data)))
+		defer s.Close()
+		sc = s
+	default:
+		s := osmxml.New(context.Background(), bytes.NewReader(data))
+		defer s.Close()
+		sc = s
+	}
+	c := rawTags{shopKinds: map[string]int{}}
+	present := map[osm.NodeID]bool{}
+	var ways []*osm.Way
+	tally := func(tags osm.Tags) {
+		if v := tags.Find("shop"); v != "" && v != "no" && v != "vacant" {
+			c.shopKinds["shop="+v]++
+		}
+		switch tags.Find("amenity") {
+		case "recycling", "waste_disposal", "waste_transfer_station", "waste_basket":
+			c.stations++
+		}
+	}
+	for sc.Scan() {
+		switch o := sc.Object().(type) {
+		case *osm.Node:
+			present[o.ID] = true
+			tally(o.Tags)
+		case *osm.Way:
+			ways = append(ways, o)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ways {
+		n := len(w.Nodes)
+		if n < 4 || w.Nodes[0].ID != w.Nodes[n-1].ID {
+			continue
+		}
+		for _, wn := range w.Nodes {
+			if present[wn.ID] {
+				tally(w.Tags)
+				break
+			}
+		}
+	}
+	return c
+}
+
+func readExtract(t testing.TB, path string) *geo.Extract {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := geo.FormatOf(path, data[:min(len(data), geo.FormatHeadSize)])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext, err := geo.ReadOSM(context.Background(), bytes.NewReader(data), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ext
+}
+
+func importFile(t testing.TB, s *Store, path string) (ImportSummary, error) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return s.ImportOSMFile(context.Background(), filepath.Base(path), f)
+}
+
+func envelope(b orb.Bound) string {
+	return "SRID=4326;" + "POLYGON((" +
+		ftoa(b.Min[0]) + " " + ftoa(b.Min[1]) + "," + ftoa(b.Max[0]) + " " + ftoa(b.Min[1]) + "," +
+		ftoa(b.Max[0]) + " " + ftoa(b.Max[1]) + "," + ftoa(b.Min[0]) + " " + ftoa(b.Max[1]) + "," +
+		ftoa(b.Min[0]) + " " + ftoa(b.Min[1]) + "))"
+}
+
+func TestImportRealOSMFiles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		rel string
+		// The pbf is a bbox cut: every node, hence every block, lies in its header bounds.
+		// The openstreetmap.org export's ways reach beyond its <bounds>.
+		blocksInHeaderBounds bool
+		minBlocks, minShops  int
+	}{
+		{"osm/Helsinki.osm.pbf", true, 4000, 500},
+		{"osm/beijing-haidian/map.osm", false, 1000, 70},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.rel), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			path := sharedData(t, tt.rel)
+			s := openTest(t)
+			ext := readExtract(t, path)
+			raw := countRawTags(t, path)
+
+			sum, err := importFile(t, s, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Blocks < tt.minBlocks || sum.Shops < tt.minShops {
+				t.Errorf("%d blocks, %d shops; the file has more than %d and %d", sum.Blocks, sum.Shops, tt.minBlocks, tt.minShops)
+			}
+			if got, want := count(t, s, "blocks"), len(ext.Blocks)-sum.SkippedBlocks; got != want || got != sum.Blocks {
+				t.Errorf("%d block rows, extract has %d (summary %d)", got, want, sum.Blocks)
+			}
+			if got := count(t, s, "shops"); got != len(ext.Shops) || got != sum.Shops {
+				t.Errorf("%d shop rows, extract has %d (summary %d)", got, len(ext.Shops), sum.Shops)
+			}
+			if got := count(t, s, "stations"); got != len(ext.Stations) || got != raw.stations {
+				t.Errorf("%d station rows, extract has %d, the file's tags %d", got, len(ext.Stations), raw.stations)
+			}
+			if got := count(t, s, "areas"); got != len(ext.Areas) {
+				t.Errorf("%d area rows, extract has %d", got, len(ext.Areas))
+			}
+
+			// shop=* rows per raw value equal the file's own tag count.
+			rows, err := s.pool.Query(ctx, `SELECT kind, count(*) FROM shops WHERE kind LIKE 'shop=%' GROUP BY kind`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored := map[string]int{}
+			for rows.Next() {
+				var k string
+				var n int
+				if err := rows.Scan(&k, &n); err != nil {
+					t.Fatal(err)
+				}
+				stored[k] = n
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if !equalCounts(stored, raw.shopKinds) {
+				t.Errorf("shop=* rows by value %v, file tags %v", stored, raw.shopKinds)
+			}
+
+			var bad, outside, lengthOff, endsOff int
+			err = s.pool.QueryRow(ctx, `SELECT
+				count(*) FILTER (WHERE length_m <= 0 OR ST_NPoints(geom) < 2),
+				count(*) FILTER (WHERE NOT ST_Within(geom, ST_GeomFromEWKT($1))),
+				count(*) FILTER (WHERE abs(length_m - ST_Length(geom::geography)) > 0.005 * length_m + 0.01),
+				count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM street_nodes n WHERE n.id = b.from_node AND ST_Equals(n.geom, ST_StartPoint(b.geom)))
+				                 OR NOT EXISTS (SELECT 1 FROM street_nodes n WHERE n.id = b.to_node AND ST_Equals(n.geom, ST_EndPoint(b.geom))))
+				FROM blocks b`, envelope(ext.NodeBounds.Pad(1e-9))).Scan(&bad, &outside, &lengthOff, &endsOff)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bad+outside+lengthOff+endsOff != 0 {
+				t.Errorf("blocks: %d empty or zero-length, %d outside the file's bounds, %d with length_m off the geodesic length, %d with ends not at their nodes",
+					bad, outside, lengthOff, endsOff)
+			}
+			var notWithin, notTouching int
+			if err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE NOT ST_Within(geom, ST_GeomFromEWKT($1))),
+				count(*) FILTER (WHERE NOT ST_Intersects(geom, ST_GeomFromEWKT($1))) FROM blocks`,
+				envelope(ext.Bounds.Pad(1e-9))).Scan(&notWithin, &notTouching); err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.blocksInHeaderBounds && notWithin != 0:
+				t.Errorf("%d blocks outside the header bounds %v", notWithin, ext.Bounds)
+			case notTouching > sum.Blocks/10:
+				// Even an export whose ways run beyond its bbox has most streets inside it;
+				// more outside means coordinates went wrong (swapped, shifted).
+				t.Errorf("%d of %d blocks miss the header bounds %v", notTouching, sum.Blocks, ext.Bounds)
+			}
+
+			before, beforeSum := mapCounts(t, s), checksum(t, s)
+			again, err := importFile(t, s, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Rows.Inserted != 0 || again.Rows.Updated != 0 {
+				t.Errorf("second import: %+v, want everything unchanged", again.Rows)
+			}
+			if after := mapCounts(t, s); !equalCounts(after, before) {
+				t.Errorf("rows %v after a second import, were %v", after, before)
+			}
+			if checksum(t, s) != beforeSum {
+				t.Error("a second import changed rows")
+			}
+		})
+	}
+}
+
+func TestImportBrokenOSMFileChangesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := sharedData(t, "osm/Helsinki.osm.pbf")
+	pbf, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openTest(t)
+	// A small valid extract first, so "unchanged" means something.
+	if _, err := s.ImportOSM(ctx, smallExtract()); err != nil {
+		t.Fatal(err)
+	}
+	before, beforeSum := mapCounts(t, s), checksum(t, s)
+
+	garbage := make([]byte, 64<<10)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range garbage {
+		garbage[i] = byte(r.UintN(256))
+	}
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"truncated.osm.pbf", pbf[:len(pbf)*2/3]},
+		{"truncated-early.osm.pbf", pbf[:len(pbf)/7]},
+		{"garbage.osm.pbf", garbage},
+		{"garbage.osm", []byte("<?xml version='1.0'?><osm><node id='1' lat='x'")},
+		{"notes.txt", []byte("shop,name\n1,2\n")},
+		{"empty.osm.pbf", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.ImportOSMFile(ctx, tt.name, bytes.NewReader(tt.data))
+			if err == nil {
+				t.Fatal("import succeeded")
+			}
+			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, tt.name) {
+				t.Errorf("error %q: want one line naming the file", msg)
+			}
+			if got := mapCounts(t, s); !equalCounts(got, before) {
+				t.Errorf("rows %v after a failed import, want %v", got, before)
+			}
+			if checksum(t, s) != beforeSum {
+				t.Error("a failed import changed rows")
+			}
+		})
+	}
+}
+
+func TestImportOSMFileCancelled(t *testing.T) {
+	t.Parallel()
+	path := sharedData(t, "osm/Helsinki.osm.pbf")
+	s := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := s.ImportOSMFile(ctx, "Helsinki.osm.pbf", io.Reader(f)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled import: %v, want context.Canceled", err)
+	}
+	if n := count(t, s, "blocks"); n != 0 {
+		t.Errorf("%d blocks after a cancelled import", n)
+	}
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
