@@ -43,12 +43,13 @@ type ImportSummary struct {
 	StreetM float64
 	// SkippedBlocks are zero-length blocks (consecutive OSM nodes at the same position):
 	// nothing to sweep, and length_m > 0 is a schema invariant.
-	SkippedBlocks   int
-	MissingNodeRefs int
-	Shops           int
-	ShopsByCategory map[geo.Category]int
-	Stations        int
-	Areas           int
+	SkippedBlocks int
+	// Nodes, Ways and MissingNodeRefs describe the OSM file read (zero for other imports).
+	Nodes, Ways, MissingNodeRefs int
+	Shops                        int
+	ShopsByCategory              map[geo.Category]int
+	Stations                     int
+	Areas                        int
 	// Rows sums the merges over all tables (street_nodes, blocks, shops, stations, areas).
 	Rows Upserted
 	// ReadTime is spent parsing the input (set by the file importers), WriteTime in the database.
@@ -73,7 +74,7 @@ func invalidf(format string, a ...any) error {
 // ImportOSM writes an OSM extract — street nodes and blocks, shops, stations and areas — in
 // one transaction.
 func (s *Store) ImportOSM(ctx context.Context, ext *geo.Extract) (ImportSummary, error) {
-	sum := ImportSummary{MissingNodeRefs: ext.MissingNodeRefs}
+	sum := ImportSummary{Nodes: ext.Nodes, Ways: ext.Ways, MissingNodeRefs: ext.MissingNodeRefs}
 	err := s.inTx(ctx, &sum, func(tx pgx.Tx) error {
 		if err := writeBlocks(ctx, tx, ext.Blocks, &sum); err != nil {
 			return err
