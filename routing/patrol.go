@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/gridsweep/gridsweep/geo"
@@ -299,7 +298,7 @@ func (p *planner) patrol(ctx context.Context) (*Plan, error) {
 // blocks: a giant tour from the first worker's start, split evenly.
 func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) ([]*Route, error) {
 	depot := p.starts[workers[0]]
-	giant, err := p.g.postmanTour(ctx, blocks, depot, p.opt.Threads)
+	giant, err := p.g.postmanTour(ctx, blocks, depot, p.opt.Threads, true)
 	if err != nil {
 		return nil, fmt.Errorf("plan: giant tour: %w", err)
 	}
@@ -349,43 +348,6 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 		routes[idx[w]] = r
 	}
 	return routes, nil
-}
-
-// improve re-routes each territory on its own (a shorter closed walk over the same
-// blocks often exists once the giant tour's order no longer binds), keeping a new route
-// only when it is shorter, while time is left.
-func (p *planner) improve(ctx context.Context, routes []*Route) {
-	type job struct{ i int }
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	jobs := make(chan int)
-	// Each territory search itself runs single-threaded; territories run side by side.
-	for t := 0; t < p.opt.Threads; t++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				r := routes[i]
-				if len(r.Blocks) == 0 || time.Now().After(p.deadline) || ctx.Err() != nil {
-					continue
-				}
-				w, err := p.g.postmanTour(ctx, r.Blocks, r.StartNode, 1)
-				if err != nil {
-					continue
-				}
-				if c := p.g.walkCost(w); c < p.g.walkCost(r.Walk) {
-					mu.Lock()
-					r.Walk = w
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for i := range routes {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
 }
 
 // finish derives every route's blocks, cost, distances and pieces from its walk, and the

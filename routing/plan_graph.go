@@ -106,8 +106,9 @@ type spTree struct {
 }
 
 // shortest runs Dijkstra from src over travel costs: forward gives d(src, v), reverse gives
-// d(v, src). stop, when not nil, ends the search once it returns true for a settled node.
-func (g *planGraph) shortest(src int, reverse bool, stop func(v int) bool) *spTree {
+// d(v, src). stop, when not nil, ends the search once it returns true for a settled node
+// (given with its distance).
+func (g *planGraph) shortest(src int, reverse bool, stop func(v int, d int64) bool) *spTree {
 	t := &spTree{src: src, reverse: reverse, dist: make([]int64, g.n), via: make([]int32, g.n)}
 	for i := range t.dist {
 		t.dist[i] = planUnreachable
@@ -118,7 +119,7 @@ func (g *planGraph) shortest(src int, reverse bool, stop func(v int) bool) *spTr
 }
 
 // shortestFrom is a multi-source search: every node in srcs starts at distance 0.
-func (g *planGraph) shortestFrom(srcs []int, reverse bool, stop func(v int) bool) *spTree {
+func (g *planGraph) shortestFrom(srcs []int, reverse bool, stop func(v int, d int64) bool) *spTree {
 	t := &spTree{src: -1, reverse: reverse, dist: make([]int64, g.n), via: make([]int32, g.n)}
 	for i := range t.dist {
 		t.dist[i] = planUnreachable
@@ -128,7 +129,7 @@ func (g *planGraph) shortestFrom(srcs []int, reverse bool, stop func(v int) bool
 	return t
 }
 
-func (g *planGraph) search(t *spTree, srcs []int, stop func(v int) bool) {
+func (g *planGraph) search(t *spTree, srcs []int, stop func(v int, d int64) bool) {
 	start, arcs := g.outStart, g.outArc
 	if t.reverse {
 		start, arcs = g.inStart, g.inArc
@@ -143,7 +144,7 @@ func (g *planGraph) search(t *spTree, srcs []int, stop func(v int) bool) {
 		if d != t.dist[v] {
 			continue
 		}
-		if stop != nil && stop(int(v)) {
+		if stop != nil && stop(int(v), d) {
 			return
 		}
 		for a := start[v]; a < start[v+1]; a++ {

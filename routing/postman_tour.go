@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // exactMatchingLimit is the largest number of odd nodes matched exactly (bitmask dynamic
@@ -17,7 +18,10 @@ const exactMatchingLimit = 18
 // where every edge is required and there are at most exactMatchingLimit odd nodes, the
 // walk is an optimal Chinese postman tour. Directed edges are treated as undirected:
 // callers use it for pedestrians only.
-func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threads int) ([]Move, error) {
+//
+// wide makes the odd-node matching see every pairwise distance (one full search per odd
+// node; better matchings, slower), else each search stops at the nearest odd nodes.
+func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threads int, wide bool) ([]Move, error) {
 	if len(req) == 0 {
 		return nil, nil
 	}
@@ -69,7 +73,7 @@ func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threa
 			break
 		}
 		reached := -1
-		t := g.shortestFrom(inTree, false, func(v int) bool {
+		t := g.shortestFrom(inTree, false, func(v int, _ int64) bool {
 			if others[v] {
 				reached = v
 				return true
@@ -95,12 +99,12 @@ func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threa
 		}
 	}
 	sort.Ints(odd)
-	pairs, err := g.matchOdd(ctx, odd, threads)
+	pairs, err := g.matchOdd(ctx, odd, threads, wide)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range pairs {
-		t := g.shortest(p[0], false, func(v int) bool { return v == p[1] })
+		t := g.shortest(p[0], false, func(v int, _ int64) bool { return v == p[1] })
 		for _, m := range g.pathTo(t, p[1]) {
 			addCopy(int32(m.Link), false)
 		}
@@ -164,31 +168,44 @@ func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threa
 }
 
 // matchOdd pairs the odd nodes at (near) minimum total shortest-path cost.
-func (g *planGraph) matchOdd(ctx context.Context, odd []int, threads int) ([][2]int, error) {
+func (g *planGraph) matchOdd(ctx context.Context, odd []int, threads int, wide bool) ([][2]int, error) {
 	if len(odd) == 0 {
 		return nil, nil
 	}
 	if len(odd)%2 == 1 {
 		return nil, fmt.Errorf("postman tour: %d odd nodes", len(odd))
 	}
-	trees := g.parallelTrees(odd, false, threads)
+	n := len(odd)
+	var d [][]int64
+	if n <= exactMatchingLimit || wide {
+		trees := g.parallelTrees(odd, false, threads)
+		d = make([][]int64, n)
+		for i := range d {
+			d[i] = make([]int64, n)
+			for j := range d[i] {
+				d[i][j] = trees[i].dist[odd[j]]
+			}
+		}
+	} else {
+		// Good matchings pair nearby nodes, so each search stops once it has settled
+		// its nearest oddNeighbours odd nodes; unknown distances stay unreachable.
+		d = g.nearOddDistances(odd, threads)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n := len(odd)
-	d := make([][]int64, n)
-	for i := range d {
-		d[i] = make([]int64, n)
-		for j := range d[i] {
-			d[i][j] = trees[i].dist[odd[j]]
-		}
-	}
-	trees = nil
 	var mate []int
 	if n <= exactMatchingLimit {
 		mate = exactMatching(d)
 	} else {
-		mate = greedyMatching(d)
+		mate = greedyMatching(d, func(i int) []int64 {
+			t := g.shortest(odd[i], false, nil)
+			row := make([]int64, n)
+			for j := range row {
+				row[j] = t.dist[odd[j]]
+			}
+			return row
+		})
 		improveMatching(ctx, d, mate)
 	}
 	var pairs [][2]int
@@ -253,8 +270,9 @@ func exactMatching(d [][]int64) []int {
 	return mate
 }
 
-// greedyMatching pairs the closest remaining nodes first.
-func greedyMatching(d [][]int64) []int {
+// greedyMatching pairs the closest remaining nodes first. fullRow supplies every
+// distance from node i when its known neighbours are all taken.
+func greedyMatching(d [][]int64, fullRow func(i int) []int64) []int {
 	n := len(d)
 	type pr struct {
 		i, j int
@@ -264,28 +282,12 @@ func greedyMatching(d [][]int64) []int {
 	// scan at the end, which is rare.
 	const near = 12
 	var cand []pr
-	idx := make([]int, n)
 	for i := 0; i < n; i++ {
-		for k := range idx {
-			idx[k] = k
-		}
-		row := d[i]
-		sort.Slice(idx, func(a, b int) bool {
-			return row[idx[a]] < row[idx[b]] || (row[idx[a]] == row[idx[b]] && idx[a] < idx[b])
-		})
-		taken := 0
-		for _, j := range idx {
-			if j == i {
-				continue
-			}
+		for _, j := range nearestOf(d[i], i, near) {
 			if i < j {
-				cand = append(cand, pr{i, j, row[j]})
+				cand = append(cand, pr{i, j, d[i][j]})
 			} else {
-				cand = append(cand, pr{j, i, row[j]})
-			}
-			taken++
-			if taken == near {
-				break
+				cand = append(cand, pr{j, i, d[i][j]})
 			}
 		}
 	}
@@ -311,12 +313,14 @@ func greedyMatching(d [][]int64) []int {
 		if mate[i] >= 0 {
 			continue
 		}
+		row := fullRow(i)
 		bj := -1
 		for j := 0; j < n; j++ {
-			if j != i && mate[j] < 0 && (bj < 0 || d[i][j] < d[i][bj]) {
+			if j != i && mate[j] < 0 && (bj < 0 || row[j] < row[bj]) {
 				bj = j
 			}
 		}
+		d[i][bj], d[bj][i] = row[bj], row[bj]
 		mate[i], mate[bj] = bj, i
 	}
 	return mate
@@ -328,23 +332,8 @@ func improveMatching(ctx context.Context, d [][]int64, mate []int) {
 	n := len(d)
 	const near = 16
 	nearest := make([][]int, n)
-	idx := make([]int, n)
 	for i := 0; i < n; i++ {
-		for k := range idx {
-			idx[k] = k
-		}
-		row := d[i]
-		sort.Slice(idx, func(a, b int) bool {
-			return row[idx[a]] < row[idx[b]] || (row[idx[a]] == row[idx[b]] && idx[a] < idx[b])
-		})
-		for _, j := range idx {
-			if j != i {
-				nearest[i] = append(nearest[i], j)
-				if len(nearest[i]) == near {
-					break
-				}
-			}
-		}
+		nearest[i] = nearestOf(d[i], i, near)
 	}
 	for pass := 0; pass < 50; pass++ {
 		if ctx.Err() != nil {
@@ -404,4 +393,84 @@ func (u *planUnionFind) union(a, b int) {
 	if a != b {
 		u.parent[a] = b
 	}
+}
+
+// oddNeighbours is how many nearest odd nodes each bounded search settles.
+const oddNeighbours = 64
+
+// nearOddDistances returns an odd×odd distance matrix in which each node knows at least
+// its oddNeighbours nearest odd nodes (and, by symmetry of undirected walking, whoever
+// knows it); the rest are planUnreachable.
+func (g *planGraph) nearOddDistances(odd []int, threads int) [][]int64 {
+	n := len(odd)
+	index := make(map[int]int, n)
+	for i, v := range odd {
+		index[v] = i
+	}
+	d := make([][]int64, n)
+	for i := range d {
+		d[i] = make([]int64, n)
+		for j := range d[i] {
+			d[i][j] = planUnreachable
+		}
+		d[i][i] = 0
+	}
+	rows := make([][][2]int64, n)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < max(1, threads); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var found [][2]int64
+				g.shortest(odd[i], false, func(v int, dist int64) bool {
+					if j, ok := index[v]; ok && j != i {
+						found = append(found, [2]int64{int64(j), dist})
+					}
+					return len(found) >= oddNeighbours
+				})
+				rows[i] = found
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, row := range rows {
+		for _, f := range row {
+			j := int(f[0])
+			if f[1] < d[i][j] {
+				d[i][j], d[j][i] = f[1], f[1]
+			}
+		}
+	}
+	return d
+}
+
+// nearestOf returns up to k indices j != i with the smallest reachable row[j], closest
+// first (ties by index).
+func nearestOf(row []int64, i, k int) []int {
+	out := make([]int, 0, k+1)
+	for j, c := range row {
+		if j == i || c >= planUnreachable {
+			continue
+		}
+		if len(out) == k && c >= row[out[k-1]] {
+			continue
+		}
+		pos := len(out)
+		for pos > 0 && (row[out[pos-1]] > c) {
+			pos--
+		}
+		out = append(out, 0)
+		copy(out[pos+1:], out[pos:])
+		out[pos] = j
+		if len(out) > k {
+			out = out[:k]
+		}
+	}
+	return out
 }
