@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
@@ -202,4 +203,10 @@ func num(v any) int64 {
 		return i
 	}
 	return -1
+}
+
+// testRouter builds the bare router (no middleware) for tests that walk its routes.
+func testRouter(f *fixture) *mux.Router {
+	s := &server{store: f.store, metrics: newMetrics()}
+	return s.routes()
 }

@@ -26,6 +26,14 @@ func checkGeometry(field string, raw json.RawMessage, allowed ...string) (json.R
 	if err != nil {
 		return nil, problemf(KindInvalidGeoJSON, "%s: not a GeoJSON geometry: %v", field, err)
 	}
+	// orb fills missing ordinates with zeros ([10] reads as (10, 0)); RFC 7946 wants two
+	// or three numbers per position, so check the raw coordinates too.
+	var rawCoords struct {
+		Coordinates any `json:"coordinates"`
+	}
+	if err := json.Unmarshal(raw, &rawCoords); err != nil || !positionsOK(rawCoords.Coordinates) {
+		return nil, problemf(KindInvalidGeoJSON, "%s: every position must be [lon, lat] or [lon, lat, alt]", field)
+	}
 	geom := g.Geometry()
 	if geom == nil {
 		return nil, problemf(KindInvalidGeoJSON, "%s: geometry of type %q has no coordinates", field, g.Type)
@@ -45,6 +53,32 @@ func checkGeometry(field string, raw json.RawMessage, allowed ...string) (json.R
 		return nil, problemf(KindInvalidGeoJSON, "%s: %v", field, err)
 	}
 	return out, nil
+}
+
+// positionsOK reports whether c is a position (2 or 3 numbers) or a non-empty nesting of
+// arrays that ends in positions.
+func positionsOK(c any) bool {
+	arr, ok := c.([]any)
+	if !ok || len(arr) == 0 {
+		return false
+	}
+	if _, isNum := arr[0].(float64); isNum {
+		if len(arr) < 2 || len(arr) > 3 {
+			return false
+		}
+		for _, v := range arr {
+			if _, ok := v.(float64); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	for _, v := range arr {
+		if !positionsOK(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkCoordinates(g orb.Geometry) string {

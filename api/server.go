@@ -98,14 +98,16 @@ func (s *server) routes() *mux.Router {
 	r.Handle("/readyz", s.serve(s.handleReadyz)).Methods(http.MethodGet)
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet)
 
-	v1 := r.PathPrefix("/api/v1").Subrouter()
-	v1.Handle("/openapi.json", s.serve(s.handleOpenAPI)).Methods(http.MethodGet)
+	// Routes are registered on the root router with their full path, not on a PathPrefix
+	// subrouter: mux v1.8 answers 404 instead of 405 for a method mismatch inside one.
+	const v1 = "/api/v1"
+	r.Handle(v1+"/openapi.json", s.serve(s.handleOpenAPI)).Methods(http.MethodGet)
 
 	all := []string{data.RoleSupervisor, data.RoleWorker, data.RoleViewer}
 	sup := []string{data.RoleSupervisor}
 	supWorker := []string{data.RoleSupervisor, data.RoleWorker}
 	a := func(path string, roles []string, h handlerFunc, methods ...string) {
-		v1.Handle(path, s.authed(roles, h)).Methods(methods...)
+		r.Handle(v1+path, s.authed(roles, h)).Methods(methods...)
 	}
 
 	a("/me", all, s.handleMe, http.MethodGet)
