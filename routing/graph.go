@@ -107,12 +107,25 @@ func (h *distHeap) Pop() any {
 
 // keyDistances returns the matrix of shortest distances between the given key vertices
 // (row = from, column = to, flattened), running one Dijkstra per key on up to workers
-// goroutines. Only keys are kept, so the memory is len(keys)² whatever the graph size.
+// goroutines. Only keys are kept, so the memory is len(keys)² whatever the graph size,
+// and each search stops as soon as every key is settled: on a territory inside a city
+// graph that is long before the whole city is explored.
 func (g *graph) keyDistances(keys []int, workers int) []int64 {
 	k := len(keys)
 	d := make([]int64, k*k)
 	if workers < 1 {
 		workers = 1
+	}
+	keyIdx := make([]int32, len(g.out))
+	for i := range keyIdx {
+		keyIdx[i] = -1
+	}
+	distinct := 0
+	for i, v := range keys {
+		if keyIdx[v] < 0 {
+			distinct++
+		}
+		keyIdx[v] = int32(i)
 	}
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -120,11 +133,23 @@ func (g *graph) keyDistances(keys []int, workers int) []int64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			s := newSearch(len(g.out))
 			for i := range next {
-				t := g.dijkstra(keys[i])
 				row := d[i*k : (i+1)*k]
+				for j := range row {
+					row[j] = unreachable
+				}
+				left := distinct
+				s.run(g, keys[i], func(v int, dist int64) bool {
+					if j := keyIdx[v]; j >= 0 {
+						row[j] = dist
+						left--
+					}
+					return left > 0
+				})
+				// Duplicate keys share a vertex; keyIdx holds the last of them.
 				for j, v := range keys {
-					row[j] = t.dist[v]
+					row[j] = row[keyIdx[v]]
 				}
 			}
 		}()
@@ -135,4 +160,86 @@ func (g *graph) keyDistances(keys []int, workers int) []int64 {
 	close(next)
 	wg.Wait()
 	return d
+}
+
+// search is a reusable Dijkstra with a typed binary heap; stamps avoid clearing the
+// distance array between runs.
+type search struct {
+	dist  []int64
+	stamp []uint32
+	done  []uint32
+	gen   uint32
+	heap  []heapItem
+}
+
+func newSearch(n int) *search {
+	return &search{dist: make([]int64, n), stamp: make([]uint32, n), done: make([]uint32, n)}
+}
+
+// run settles vertices in order of distance from src, calling settle for each until it
+// returns false.
+func (s *search) run(g *graph, src int, settle func(v int, d int64) bool) {
+	s.gen++
+	s.heap = append(s.heap[:0], heapItem{v: src})
+	s.dist[src], s.stamp[src] = 0, s.gen
+	for len(s.heap) > 0 {
+		it := s.pop()
+		if s.done[it.v] == s.gen || it.d > s.dist[it.v] {
+			continue
+		}
+		s.done[it.v] = s.gen
+		if !settle(it.v, it.d) {
+			return
+		}
+		for _, a := range g.out[it.v] {
+			nd := it.d + a.cost
+			if s.stamp[a.to] != s.gen || nd < s.dist[a.to] {
+				s.dist[a.to], s.stamp[a.to] = nd, s.gen
+				s.push(heapItem{v: a.to, d: nd})
+			}
+		}
+	}
+}
+
+func (s *search) push(it heapItem) {
+	h := append(s.heap, it)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].d <= it.d {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = it
+	s.heap = h
+}
+
+func (s *search) pop() heapItem {
+	h := s.heap
+	top := h[0]
+	last := h[len(h)-1]
+	h = h[:len(h)-1]
+	n := len(h)
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1].d < h[c].d {
+			c++
+		}
+		if last.d <= h[c].d {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	if n > 0 {
+		h[i] = last
+	}
+	s.heap = h
+	return top
 }

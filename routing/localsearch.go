@@ -14,7 +14,10 @@ import (
 type lsRoute struct {
 	tasks    []int32
 	pre, suf []seg
-	fw, bw   [][]seg
+	// rpre[i] covers positions i down to 1, rsuf[i] positions L-2 down to i: the
+	// reversed heads and tails that 2-opt* with reversal joins.
+	rpre, rsuf []seg
+	fw, bw     [][]seg
 	load     int64
 	cost     int64
 	pcost    float64
@@ -75,6 +78,22 @@ func (ls *localSearch) setRoute(r *lsRoute, tasks []int32) {
 	r.suf[L-1] = p.single[p.n]
 	for i := L - 2; i >= 0; i-- {
 		r.suf[i] = p.cat(&p.single[r.tasks[i]], &r.suf[i+1])
+	}
+	r.rpre = growSegs(r.rpre, L)
+	r.rsuf = growSegs(r.rsuf, L)
+	for i := 1; i < L-1; i++ {
+		if i == 1 {
+			r.rpre[i] = p.single[r.tasks[i]]
+		} else {
+			r.rpre[i] = p.cat(&p.single[r.tasks[i]], &r.rpre[i-1])
+		}
+	}
+	for i := L - 2; i >= 1; i-- {
+		if i == L-2 {
+			r.rsuf[i] = p.single[r.tasks[i]]
+		} else {
+			r.rsuf[i] = p.cat(&r.rsuf[i+1], &p.single[r.tasks[i]])
+		}
 	}
 	levels := bits.Len(uint(L))
 	for len(r.fw) < levels {
@@ -151,23 +170,63 @@ func (ls *localSearch) segOf(pc piece) seg {
 	return acc
 }
 
+// segRef returns the summary of a non-empty piece, pointing into the route tables when
+// the piece is stored there and computing it into tmp otherwise.
+func (ls *localSearch) segRef(pc piece, tmp *seg) *seg {
+	p := ls.p
+	if pc.r == nil {
+		return &p.single[pc.i]
+	}
+	r, i, j := pc.r, pc.i, pc.j
+	switch {
+	case i == j:
+		return &p.single[r.tasks[i]]
+	case j == i+1 && !pc.rev:
+		return &r.fw[1][i]
+	case j == i+1:
+		return &r.bw[1][i]
+	case !pc.rev && i == 0:
+		return &r.pre[j]
+	case !pc.rev && j == len(r.tasks)-1:
+		return &r.suf[i]
+	case pc.rev && i == 1:
+		return &r.rpre[j]
+	case pc.rev && j == len(r.tasks)-2:
+		return &r.rsuf[i]
+	}
+	*tmp = ls.segOf(pc)
+	return tmp
+}
+
 // chain prices a candidate trip made of pieces (the first starts and the last ends at
-// the depot) and returns its penalised cost.
+// the depot) and returns its penalised cost. Because the trip starts at the depot, only
+// one row of each summary matters: the fold carries a 2-vector (cost so far, by the
+// mode of the last task), four times cheaper than full concatenation.
 func (ls *localSearch) chain(pcs ...piece) float64 {
-	var acc seg
-	have := false
+	p := ls.p
+	var v [2]int64
+	var load int64
+	last := -1
+	var tmp seg
 	for _, pc := range pcs {
 		if pc.r != nil && pc.i > pc.j {
 			continue
 		}
-		s := ls.segOf(pc)
-		if have {
-			acc = ls.p.cat(&acc, &s)
+		sp := ls.segRef(pc, &tmp)
+		if last < 0 {
+			v = sp.c[0]
 		} else {
-			acc, have = s, true
+			row := 2 * last * p.N
+			col := 2 * int(sp.first)
+			a0 := min(v[0]+p.dd[row+col], v[1]+p.dd[row+p.N+col])
+			a1 := min(v[0]+p.dd[row+col+1], v[1]+p.dd[row+p.N+col+1])
+			v[0] = min(a0+sp.c[0][0], a1+sp.c[1][0], unreachable)
+			v[1] = min(a0+sp.c[0][1], a1+sp.c[1][1], unreachable)
 		}
+		load += sp.load
+		last = int(sp.last)
 	}
-	return ls.penalised(&acc)
+	return float64(v[0]) + ls.pen*float64(ls.excess(load))
 }
 
 // build writes the tasks of a candidate trip (depots dropped) to dst.
@@ -361,35 +420,49 @@ func (ls *localSearch) tryPair(u, v int) bool {
 		}
 		return false
 	}
+	// Lower bounds prune most candidates: with shortest-path distances, adding tasks to
+	// a trip never makes it cheaper, so a trip that receives tasks costs at least what
+	// it cost before, and one that swaps tasks at least what it costs without its own.
+	dem := ls.p.demand
+	pl := func(cost int64, load int64) float64 { return float64(cost) + ls.pen*float64(ls.excess(load)) }
 	restU := []piece{{ru, 0, iu - 1, false}, {ru, iu + 1, Lu - 1, false}}
-	// relocate u after v, before v
-	if try(restU, []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}) {
-		return true
+	restUCost := ls.chain(restU...)
+	if restUCost+pl(rv.cost, rv.load+dem[u]) < old-improveEps {
+		// relocate u after v, before v
+		if try(restU, []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}) {
+			return true
+		}
+		if try(restU, []piece{{rv, 0, iv - 1, false}, U, {rv, iv, Lv - 1, false}}) {
+			return true
+		}
 	}
-	if try(restU, []piece{{rv, 0, iv - 1, false}, U, {rv, iv, Lv - 1, false}}) {
-		return true
-	}
+	restV := []piece{{rv, 0, iv - 1, false}, {rv, iv + 1, Lv - 1, false}}
+	restVCost := ls.chain(restV...)
 	// swap u and v
-	if try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}},
+	if restUCost+restVCost < old-improveEps && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}},
 		[]piece{{rv, 0, iv - 1, false}, U, {rv, iv + 1, Lv - 1, false}}) {
 		return true
 	}
 	if hasX {
+		x := ls.routes[ls.routeOf[u]].tasks[iu+1]
 		restUX := []piece{{ru, 0, iu - 1, false}, {ru, iu + 2, Lu - 1, false}}
-		// relocate (u, x) after v, as is and reversed
-		if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
-			return true
-		}
-		if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, true}, {rv, iv + 1, Lv - 1, false}}) {
-			return true
+		restUXCost := ls.chain(restUX...)
+		if restUXCost+pl(rv.cost, rv.load+dem[u]+dem[x]) < old-improveEps {
+			// relocate (u, x) after v, as is and reversed
+			if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
+				return true
+			}
+			if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, true}, {rv, iv + 1, Lv - 1, false}}) {
+				return true
+			}
 		}
 		// swap (u, x) with v
-		if try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}},
+		if restUXCost+restVCost < old-improveEps && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}},
 			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
 			return true
 		}
 		// swap (u, x) with (v, y)
-		if hasY && try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}},
+		if hasY && restUXCost < old-improveEps && try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}},
 			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 2, Lv - 1, false}}) {
 			return true
 		}

@@ -162,6 +162,7 @@ type genetic struct {
 	ls       *localSearch
 	pop      *population
 	best     *individual
+	iters    int
 	maxR     int
 }
 
@@ -265,6 +266,7 @@ func (g *genetic) run() *individual {
 			continue
 		}
 		before := g.best
+		g.iters++
 		a := g.pop.tournament(g.rng)
 		b := g.pop.tournament(g.rng)
 		child = crossoverOX(g.rng, a.tour, b.tour, child, seen)
@@ -274,7 +276,7 @@ func (g *genetic) run() *individual {
 		} else {
 			sinceImprove++
 		}
-		if len(window) == 100 {
+		if len(window) == penaltyWindow {
 			g.adaptPenalty(window)
 			window = window[:0]
 		}
@@ -306,3 +308,7 @@ func (g *genetic) adaptPenalty(window []bool) {
 	}
 	g.pop.repenalise(g.pen, g.opt.Objective)
 }
+
+// penaltyWindow is how many children the feasible share is measured over before the
+// penalty adapts.
+const penaltyWindow = 30
