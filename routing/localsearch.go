@@ -18,10 +18,10 @@ type lsRoute struct {
 	// reversed heads and tails that 2-opt* with reversal joins.
 	rpre, rsuf []seg
 	fw, bw     [][]seg
-	load     int64
-	cost     int64
-	pcost    float64
-	stamp    int // move counter when the route last changed
+	load       int64
+	cost       int64
+	pcost      float64
+	stamp      int // move counter when the route last changed
 }
 
 // localSearch improves a set of trips with granular neighbourhoods: for each task u and
