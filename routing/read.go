@@ -387,15 +387,17 @@ func (p *instanceParser) linkLine(line string, kind fileListKind, lineNo int) er
 		return fmt.Errorf("(%d,%d): expected name value pairs after the vertices, got %q", from, to, strings.Join(fields, " "))
 	}
 	l := Link{From: int(from) - 1, To: int(to) - 1, Directed: kind.directed(), Required: kind.required()}
-	got := map[fileLinkValue]string{} // which number was given, under which name
+	var got [valDemand + 1]string // the name each number was given under, "" if not yet
 	for i := 0; i < len(fields); i += 2 {
 		name := strings.ToLower(fields[i])
 		v, known := names[name]
 		if !known {
 			return fmt.Errorf("(%d,%d): unexpected %q in a %s line", from, to, fields[i], p.d.listName(kind))
 		}
-		if prev, dup := got[v]; dup {
-			return fmt.Errorf("(%d,%d): %s given twice (as %s and %s)", from, to, name, prev, name)
+		if prev := got[v]; prev == name {
+			return fmt.Errorf("(%d,%d): %s given twice", from, to, name)
+		} else if prev != "" {
+			return fmt.Errorf("(%d,%d): %s given twice (also as %s)", from, to, name, prev)
 		}
 		got[v] = name
 		n, err := parseFileNumber(name, fields[i+1], readMaxValue)
@@ -413,9 +415,14 @@ func (p *instanceParser) linkLine(line string, kind fileListKind, lineNo int) er
 			l.Demand = n
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(names)) {
-		if _, ok := got[names[name]]; !ok {
-			return fmt.Errorf("(%d,%d): missing %s", from, to, name)
+	for _, v := range names {
+		if got[v] != "" {
+			continue
+		}
+		for _, name := range sortedNames(names) { // the first missing name, for a stable message
+			if got[names[name]] == "" {
+				return fmt.Errorf("(%d,%d): missing %s", from, to, name)
+			}
 		}
 	}
 	if !l.Required {
@@ -433,6 +440,12 @@ func (p *instanceParser) linkLine(line string, kind fileListKind, lineNo int) er
 	}
 	p.links = append(p.links, fileLink{link: l, line: lineNo})
 	return nil
+}
+
+// sortedNames lists a dialect's value names in a fixed order, for stable messages; it
+// runs only on the error path.
+func sortedNames(names map[string]fileLinkValue) []string {
+	return slices.Sorted(maps.Keys(names))
 }
 
 // finish checks the file as a whole and builds the instance.

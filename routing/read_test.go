@@ -3,6 +3,7 @@ package routing
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -292,5 +293,31 @@ func TestReadBenchmarkFiles(t *testing.T) {
 	}
 	if in.TotalServiceCost() != 252 || len(in.Links) != 22 || in.Capacity != 5 || in.Vertices != 12 {
 		t.Errorf("gdb1: service %d, %d links, capacity %d, %d vertices", in.TotalServiceCost(), len(in.Links), in.Capacity, in.Vertices)
+	}
+}
+
+// BenchmarkReadInstance reads a generated 100×100 grid (about 20 000 links, half of
+// them required) in the CARP format.
+func BenchmarkReadInstance(b *testing.B) {
+	const side = 100
+	var req, noreq []string
+	for r := 0; r < side; r++ {
+		for c := 0; c < side; c++ {
+			v := r*side + c + 1
+			if c+1 < side {
+				req = append(req, fmt.Sprintf(" ( %d, %d)  coste %d demanda 1", v, v+1, 1+v%7))
+			}
+			if r+1 < side {
+				noreq = append(noreq, fmt.Sprintf(" ( %d, %d)  coste %d", v, v+side, 1+v%5))
+			}
+		}
+	}
+	text := fmt.Sprintf("NOMBRE : grid\nVERTICES : %d\nARISTAS_REQ : %d\nARISTAS_NOREQ : %d\nCAPACIDAD : 50\nLISTA_ARISTAS_REQ :\n%s\nLISTA_ARISTAS_NOREQ :\n%s\nDEPOSITO : 1\n",
+		side*side, len(req), len(noreq), strings.Join(req, "\n"), strings.Join(noreq, "\n"))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := ReadInstance(strings.NewReader(text), "grid"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
