@@ -36,6 +36,9 @@ type localSearch struct {
 	posOf     []int
 	pen       float64
 	maxRoutes int
+	minmax    bool // judge moves by the longest trip first, then the total
+	topStamp  int  // ls.moves when top was computed (-1: stale)
+	top       [3]int
 	rng       *rand.Rand
 	order     []int
 	lastTest  []int
@@ -291,6 +294,7 @@ func (ls *localSearch) index(r *lsRoute) {
 func (ls *localSearch) run(trips [][]int32, pen float64, maxRoutes int) [][]int32 {
 	ls.pen = pen
 	ls.maxRoutes = maxRoutes
+	ls.topStamp = -1
 	ls.load(trips)
 	for i := range ls.lastTest {
 		ls.lastTest[i] = -1
@@ -378,8 +382,7 @@ func (ls *localSearch) tryEmpty(u int) bool {
 	}
 	L := len(ru.tasks)
 	pa := []piece{{ru, 0, iu - 1, false}, {ru, iu + 1, L - 1, false}}
-	d := ls.chain(pa...) + ls.aloneCost(u) - ru.pcost
-	if d > -improveEps {
+	if !ls.accept(ru, ls.chain(pa...), e, ls.aloneCost(u)) {
 		return false
 	}
 	pb := []piece{{e, 0, 0, false}, {nil, u, u, false}, {e, 1, 1, false}}
@@ -390,6 +393,52 @@ func (ls *localSearch) tryEmpty(u int) bool {
 		ls.setRoute(r, nil)
 	}
 	return true
+}
+
+// accept tells whether replacing trip a (and b, when not nil) by trips of penalised
+// costs na (and nb) improves the objective. It is monotone in na and nb, so calling it
+// with lower bounds safely prunes candidates.
+func (ls *localSearch) accept(a *lsRoute, na float64, b *lsRoute, nb float64) bool {
+	oldSum := a.pcost
+	if b != nil {
+		oldSum += b.pcost
+	}
+	newSum := na + nb
+	if !ls.minmax {
+		return newSum < oldSum-improveEps
+	}
+	if ls.topStamp != ls.moves {
+		ls.refreshTop()
+	}
+	curMax := ls.routes[ls.top[0]].pcost
+	other := 0.0
+	for _, k := range ls.top {
+		if k >= 0 && ls.routes[k] != a && ls.routes[k] != b {
+			other = ls.routes[k].pcost
+			break
+		}
+	}
+	newMax := max(other, na, nb)
+	if newMax < curMax-improveEps {
+		return true
+	}
+	return newMax <= curMax+improveEps && newSum < oldSum-improveEps
+}
+
+// refreshTop finds the three most expensive trips (enough to know the longest trip
+// outside any two).
+func (ls *localSearch) refreshTop() {
+	ls.top = [3]int{-1, -1, -1}
+	for k, r := range ls.routes {
+		for s := 0; s < 3; s++ {
+			if ls.top[s] < 0 || r.pcost > ls.routes[ls.top[s]].pcost {
+				copy(ls.top[s+1:], ls.top[s:2])
+				ls.top[s] = k
+				break
+			}
+		}
+	}
+	ls.topStamp = ls.moves
 }
 
 // aloneCost is the penalised cost of the trip depot→u→depot.
@@ -408,13 +457,12 @@ func (ls *localSearch) tryPair(u, v int) bool {
 	ru, rv := ls.routes[ls.routeOf[u]], ls.routes[ls.routeOf[v]]
 	iu, iv := ls.posOf[u], ls.posOf[v]
 	Lu, Lv := len(ru.tasks), len(rv.tasks)
-	old := ru.pcost + rv.pcost
 	hasX := iu+1 <= Lu-2
 	hasY := iv+1 <= Lv-2
 	U := piece{nil, u, u, false}
 	V := piece{nil, v, v, false}
 	try := func(pa, pb []piece) bool {
-		if ls.chain(pa...)+ls.chain(pb...) < old-improveEps {
+		if ls.accept(ru, ls.chain(pa...), rv, ls.chain(pb...)) {
 			ls.apply(ru, pa, rv, pb)
 			return true
 		}
@@ -427,7 +475,7 @@ func (ls *localSearch) tryPair(u, v int) bool {
 	pl := func(cost int64, load int64) float64 { return float64(cost) + ls.pen*float64(ls.excess(load)) }
 	restU := []piece{{ru, 0, iu - 1, false}, {ru, iu + 1, Lu - 1, false}}
 	restUCost := ls.chain(restU...)
-	if restUCost+pl(rv.cost, rv.load+dem[u]) < old-improveEps {
+	if ls.accept(ru, restUCost, rv, pl(rv.cost, rv.load+dem[u])) {
 		// relocate u after v, before v
 		if try(restU, []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}) {
 			return true
@@ -439,7 +487,7 @@ func (ls *localSearch) tryPair(u, v int) bool {
 	restV := []piece{{rv, 0, iv - 1, false}, {rv, iv + 1, Lv - 1, false}}
 	restVCost := ls.chain(restV...)
 	// swap u and v
-	if restUCost+restVCost < old-improveEps && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}},
+	if ls.accept(ru, restUCost, rv, restVCost) && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}},
 		[]piece{{rv, 0, iv - 1, false}, U, {rv, iv + 1, Lv - 1, false}}) {
 		return true
 	}
@@ -447,7 +495,7 @@ func (ls *localSearch) tryPair(u, v int) bool {
 		x := ls.routes[ls.routeOf[u]].tasks[iu+1]
 		restUX := []piece{{ru, 0, iu - 1, false}, {ru, iu + 2, Lu - 1, false}}
 		restUXCost := ls.chain(restUX...)
-		if restUXCost+pl(rv.cost, rv.load+dem[u]+dem[x]) < old-improveEps {
+		if ls.accept(ru, restUXCost, rv, pl(rv.cost, rv.load+dem[u]+dem[x])) {
 			// relocate (u, x) after v, as is and reversed
 			if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
 				return true
@@ -457,12 +505,12 @@ func (ls *localSearch) tryPair(u, v int) bool {
 			}
 		}
 		// swap (u, x) with v
-		if restUXCost+restVCost < old-improveEps && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}},
+		if ls.accept(ru, restUXCost, rv, restVCost) && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}},
 			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
 			return true
 		}
 		// swap (u, x) with (v, y)
-		if hasY && restUXCost < old-improveEps && try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}},
+		if hasY && ls.accept(ru, restUXCost, rv, 0) && try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}},
 			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 2, Lv - 1, false}}) {
 			return true
 		}
@@ -485,9 +533,8 @@ func (ls *localSearch) tryIntra(u, v int) bool {
 	r := ls.routes[ls.routeOf[u]]
 	iu, iv := ls.posOf[u], ls.posOf[v]
 	L := len(r.tasks)
-	old := r.pcost
 	try := func(pa []piece) bool {
-		if ls.chain(pa...) < old-improveEps {
+		if ls.accept(r, ls.chain(pa...), nil, 0) {
 			ls.apply(r, pa, nil, nil)
 			return true
 		}

@@ -69,6 +69,11 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Solution, error) {
 	if opt.MaxTrips < 0 {
 		return nil, fmt.Errorf("solve %s: negative MaxTrips %d", in.Name, opt.MaxTrips)
 	}
+	if opt.Objective == MinMax && opt.MaxTrips == 0 {
+		// With a free number of trips the longest trip is minimised by serving every
+		// link on its own trip: never what a caller balancing k workers wants.
+		return nil, fmt.Errorf("solve %s: the MinMax objective needs MaxTrips > 0", in.Name)
+	}
 	p, err := newProblem(in, opt.Threads, granularity)
 	if err != nil {
 		return nil, fmt.Errorf("solve %s: %w", in.Name, err)
@@ -178,9 +183,11 @@ func newGenetic(p *problem, opt Options, seed int64, ctx context.Context, start 
 	}
 	g.pen = math.Max(0.1, math.Min(1000, float64(p.maxDD)/float64(maxDem)))
 	g.maxR = opt.MaxTrips
-	if p.capacity <= 0 {
+	if p.capacity <= 0 && opt.Objective != MinMax {
 		g.maxR = 1 // unlimited capacity: one trip is never worse (triangle inequality via the depot)
 	}
+	g.split.minmax = opt.Objective == MinMax
+	g.ls.minmax = opt.Objective == MinMax
 	checks := 0
 	g.ls.stop = func() bool {
 		checks++

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"math/bits"
 	"math/rand"
 	"reflect"
 	"testing"
@@ -71,10 +72,18 @@ func floyd(in *Instance) [][]int64 {
 // bruteForce finds the optimum by enumerating every order of the required links, every
 // way to cut it into trips and every service direction.
 func bruteForce(in *Instance) int64 {
+	total, _ := bruteForceObjective(in, TotalCost, 0)
+	return total
+}
+
+// bruteForceObjective is bruteForce for either objective with at most maxTrips trips
+// (0: any number); it returns the optimal (total, longest) pair, compared by total for
+// TotalCost and by longest, then total, for MinMax.
+func bruteForceObjective(in *Instance, obj Objective, maxTrips int) (bestTotal, bestLongest int64) {
 	d := floyd(in)
 	req := in.Required()
 	n := len(req)
-	best := unreachable
+	bestTotal, bestLongest = unreachable, unreachable
 	perm := make([]int, n)
 	for i := range perm {
 		perm[i] = i
@@ -83,9 +92,9 @@ func bruteForce(in *Instance) int64 {
 	eval := func() {
 		for cuts := 0; cuts < 1<<(n-1); cuts++ {
 			for dirs := 0; dirs < 1<<n; dirs++ {
-				var total, load int64
+				var total, load, trip, longest int64
 				at := in.Depot
-				ok := true
+				ok := maxTrips == 0 || bits.OnesCount(uint(cuts)) < maxTrips
 				for i, pi := range perm {
 					l := in.Links[req[pi]]
 					from, to := l.From, l.To
@@ -97,19 +106,31 @@ func bruteForce(in *Instance) int64 {
 						from, to = to, from
 					}
 					if i > 0 && cuts>>(i-1)&1 == 1 {
-						total += d[at][in.Depot]
-						at, load = in.Depot, 0
+						trip += d[at][in.Depot]
+						total += trip
+						longest = max(longest, trip)
+						at, load, trip = in.Depot, 0, 0
 					}
 					load += l.Demand
 					if in.Capacity > 0 && load > in.Capacity {
 						ok = false
 						break
 					}
-					total += d[at][from] + l.ServCost
+					trip += d[at][from] + l.ServCost
 					at = to
 				}
-				if ok {
-					best = min(best, total+d[at][in.Depot])
+				if !ok {
+					continue
+				}
+				trip += d[at][in.Depot]
+				total += trip
+				longest = max(longest, trip)
+				if obj == MinMax {
+					if longest < bestLongest || (longest == bestLongest && total < bestTotal) {
+						bestTotal, bestLongest = total, longest
+					}
+				} else if total < bestTotal {
+					bestTotal, bestLongest = total, longest
 				}
 			}
 		}
@@ -126,7 +147,7 @@ func bruteForce(in *Instance) int64 {
 		}
 	}
 	permute(0)
-	return best
+	return bestTotal, bestLongest
 }
 
 // checkSolution verifies s independently of the solver's internals: every required
@@ -350,5 +371,43 @@ func TestSegMatchesRouteCost(t *testing.T) {
 		if int64(got) != want {
 			t.Fatalf("reversed piece %d..%d: chain %v, DP %d", i, j, got, want)
 		}
+	}
+}
+
+func TestSolveMinMaxReachesBruteForceOptimum(t *testing.T) {
+	tests := []struct {
+		name     string
+		seed     int64
+		capacity int64
+		trips    int
+	}{
+		{"unlimited capacity, 2 workers", 31, 0, 2},
+		{"unlimited capacity, 3 workers", 32, 0, 3},
+		{"capacitated, 3 trips", 33, 8, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := randomInstance(tc.seed, 8, 8, 6, tc.capacity, true)
+			_, want := bruteForceObjective(in, MinMax, tc.trips)
+			s, err := Solve(context.Background(), in, Options{Seed: 3, MaxIterations: 1500, Objective: MinMax, MaxTrips: tc.trips})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSolution(t, in, s)
+			if len(s.Trips) > tc.trips {
+				t.Fatalf("%d trips, MaxTrips %d", len(s.Trips), tc.trips)
+			}
+			var longest int64
+			for _, tr := range s.Trips {
+				longest = max(longest, Cost(in, &Solution{Trips: []Trip{tr}}))
+			}
+			if longest != want {
+				t.Fatalf("longest trip %d, brute-force optimum %d", longest, want)
+			}
+		})
+	}
+	in := randomInstance(34, 8, 8, 6, 0, false)
+	if _, err := Solve(context.Background(), in, Options{Objective: MinMax}); err == nil {
+		t.Fatal("MinMax without MaxTrips accepted")
 	}
 }

@@ -15,6 +15,9 @@ type splitter struct {
 	// layered potentials for a limited fleet: potK[k*(n+1)+j]
 	potK  []float64
 	predK []int
+	// minmax makes a capped split minimise the longest trip, then the total.
+	minmax bool
+	potM  []float64
 }
 
 func newSplitter(p *problem) *splitter {
@@ -28,6 +31,9 @@ func (s *splitter) split(tour []int32, pen float64, maxRoutes int) [][]int32 {
 	n := len(tour)
 	if n == 0 {
 		return nil
+	}
+	if s.minmax && maxRoutes > 0 {
+		return s.splitMinMax(tour, pen, maxRoutes)
 	}
 	if p.capacity <= 0 {
 		return [][]int32{append([]int32(nil), tour...)}
@@ -128,6 +134,66 @@ func (s *splitter) splitLimited(tour []int32, pen float64, k int) [][]int32 {
 	best := 1
 	for r := 1; r <= k; r++ {
 		if pot[r*w+n] < pot[best*w+n] {
+			best = r
+		}
+	}
+	var routes [][]int32
+	j := n
+	for r := best; r > 0; r-- {
+		i := pred[r*w+j]
+		routes = append(routes, append([]int32(nil), tour[i:j]...))
+		j = i
+	}
+	for a, b := 0, len(routes)-1; a < b; a, b = a+1, b-1 {
+		routes[a], routes[b] = routes[b], routes[a]
+	}
+	return routes
+}
+
+// splitMinMax cuts tour into at most k trips minimising the longest (penalised) trip,
+// then the total: a layered shortest path on (max, sum) labels compared
+// lexicographically. Keeping one label per state makes the tie-break on the total
+// heuristic, which is all the genetic search needs.
+func (s *splitter) splitMinMax(tour []int32, pen float64, k int) [][]int32 {
+	p := s.p
+	n := len(tour)
+	k = min(k, n)
+	w := n + 1
+	if len(s.potK) < (k+1)*w {
+		s.potK = make([]float64, (k+1)*w)
+		s.predK = make([]int, (k+1)*w)
+	}
+	if len(s.potM) < (k+1)*w {
+		s.potM = make([]float64, (k+1)*w)
+	}
+	sum, mx, pred := s.potK[:(k+1)*w], s.potM[:(k+1)*w], s.predK[:(k+1)*w]
+	for i := range sum {
+		sum[i], mx[i] = math.Inf(1), math.Inf(1)
+	}
+	sum[0], mx[0] = 0, 0
+	for r := 0; r < k; r++ {
+		for i := 0; i < n; i++ {
+			bs, bm := sum[r*w+i], mx[r*w+i]
+			if math.IsInf(bs, 1) {
+				continue
+			}
+			s.scan(tour, i, func(j int, cost, load int64) bool {
+				c := float64(cost) + pen*float64(max(0, load-p.capacity))
+				if p.capacity <= 0 {
+					c = float64(cost)
+				}
+				nm, ns := math.Max(bm, c), bs+c
+				at := (r+1)*w + j + 1
+				if nm < mx[at] || (nm == mx[at] && ns < sum[at]) {
+					mx[at], sum[at], pred[at] = nm, ns, i
+				}
+				return true
+			})
+		}
+	}
+	best := 1
+	for r := 1; r <= k; r++ {
+		if mx[r*w+n] < mx[best*w+n] || (mx[r*w+n] == mx[best*w+n] && sum[r*w+n] < sum[best*w+n]) {
 			best = r
 		}
 	}
