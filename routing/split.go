@@ -17,7 +17,7 @@ type splitter struct {
 	predK []int
 	// minmax makes a capped split minimise the longest trip, then the total.
 	minmax bool
-	potM  []float64
+	potM   []float64
 }
 
 func newSplitter(p *problem) *splitter {
