@@ -168,6 +168,7 @@ type genetic struct {
 	pop      *population
 	best     *individual
 	iters    int
+	window   []bool // feasibility of the latest children, for the penalty
 	maxR     int
 }
 
@@ -218,6 +219,11 @@ func (g *genetic) educate(tour []int32) (feasible bool) {
 	ind := newIndividual(g.p, trips, g.pen, g.opt.Objective)
 	g.pop.add(ind)
 	g.consider(ind)
+	g.window = append(g.window, ind.feasible)
+	if len(g.window) == penaltyWindow {
+		g.adaptPenalty(g.window)
+		g.window = g.window[:0]
+	}
 	if !ind.feasible && g.rng.Intn(2) == 0 && !g.stopped() {
 		trips = g.ls.run(trips, g.pen*10, g.maxR)
 		rep := newIndividual(g.p, trips, g.pen, g.opt.Objective)
@@ -238,6 +244,51 @@ func (g *genetic) randomTour() []int32 {
 	return t
 }
 
+// nearestTour builds a giant tour greedily: from the end of the last task, go to one of
+// the few closest unserved tasks, picked at random. Such tours start the local search
+// much closer to a local optimum than random ones, which matters on big instances.
+func (g *genetic) nearestTour() []int32 {
+	p := g.p
+	left := make([]int32, p.n)
+	for i := range left {
+		left[i] = int32(i)
+	}
+	tour := make([]int32, 0, p.n)
+	at := 2 * p.n // depot node
+	const choices = 3
+	var best [choices]int
+	var bestD [choices]int64
+	for len(left) > 0 {
+		nb := 0
+		for k, t := range left {
+			d := min(p.dd[at*p.N+2*int(t)], p.dd[at*p.N+2*int(t)+1])
+			if nb < choices {
+				best[nb], bestD[nb] = k, d
+				nb++
+			} else if d < bestD[choices-1] {
+				best[choices-1], bestD[choices-1] = k, d
+			} else {
+				continue
+			}
+			for i := nb - 1; i > 0 && bestD[i] < bestD[i-1]; i-- {
+				best[i], best[i-1] = best[i-1], best[i]
+				bestD[i], bestD[i-1] = bestD[i-1], bestD[i]
+			}
+		}
+		k := best[g.rng.Intn(nb)]
+		t := left[k]
+		left[k] = left[len(left)-1]
+		left = left[:len(left)-1]
+		tour = append(tour, t)
+		m := 0
+		if p.dd[at*p.N+2*int(t)+1] < p.dd[at*p.N+2*int(t)] {
+			m = 1
+		}
+		at = 2*int(t) + m
+	}
+	return tour
+}
+
 func (g *genetic) run() *individual {
 	p := g.p
 	// A valid answer first, whatever happens next: tasks in input order, split with a
@@ -251,7 +302,11 @@ func (g *genetic) run() *individual {
 	total := g.deadline.Sub(g.start)
 	initial := func() {
 		for k := 0; k < 4*g.pop.mu && !g.stopped(); k++ {
-			g.educate(g.randomTour())
+			if k%2 == 0 {
+				g.educate(g.randomTour())
+			} else {
+				g.educate(g.nearestTour())
+			}
 			// On big instances keep most of the budget for recombination.
 			if k >= 1 && time.Since(g.start) > total/5 {
 				break
@@ -261,7 +316,6 @@ func (g *genetic) run() *individual {
 	initial()
 	const itNI = 20000
 	sinceImprove := 0
-	window := make([]bool, 0, 100)
 	child := make([]int32, 0, p.n)
 	seen := make([]bool, p.n)
 	for it := 0; !g.stopped(); it++ {
@@ -277,15 +331,11 @@ func (g *genetic) run() *individual {
 		a := g.pop.tournament(g.rng)
 		b := g.pop.tournament(g.rng)
 		child = crossoverOX(g.rng, a.tour, b.tour, child, seen)
-		window = append(window, g.educate(append([]int32(nil), child...)))
+		g.educate(append([]int32(nil), child...))
 		if g.best != before {
 			sinceImprove = 0
 		} else {
 			sinceImprove++
-		}
-		if len(window) == penaltyWindow {
-			g.adaptPenalty(window)
-			window = window[:0]
 		}
 		if sinceImprove >= itNI {
 			g.pop.clear()
