@@ -30,10 +30,6 @@ func (p localProjection) project(q orb.Point) xy {
 	return xy{(q[0] - p.lon0) * p.kx, (q[1] - p.lat0) * p.ky}
 }
 
-func (p localProjection) unproject(q xy) orb.Point {
-	return orb.Point{p.lon0 + q.x/p.kx, p.lat0 + q.y/p.ky}
-}
-
 func (p localProjection) lineLength(ls orb.LineString) float64 {
 	var s float64
 	for i := 1; i < len(ls); i++ {

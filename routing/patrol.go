@@ -417,8 +417,7 @@ func (p *planner) pieces(blocks []int) int {
 		return 0
 	}
 	parent := map[int]int{}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		if _, ok := parent[x]; !ok {
 			parent[x] = x
 		}
@@ -461,9 +460,9 @@ func (p *planner) recordPostman(walk []Move) {
 		if !m.Serve {
 			pm.DeadheadM += e.LengthM
 		}
-		pm.RouteS += dsToDuration(p.g.moveCost(m)).Seconds()
+		pm.RouteS += float64(p.g.moveCost(m)) / 10
 	}
-	pm.TotalM, pm.DeadheadM = round1(pm.TotalM), round1(pm.DeadheadM)
+	pm.TotalM, pm.DeadheadM, pm.RouteS = round1(pm.TotalM), round1(pm.DeadheadM), round1(pm.RouteS)
 	if pm.TotalM > 0 {
 		pm.DeadheadShare = math.Round(pm.DeadheadM/pm.TotalM*10000) / 10000
 	}

@@ -57,7 +57,7 @@ func benchPlan(b *testing.B, rel string, workers int, seconds float64) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		bridges := net.ConnectIslands(60)
+		bridges := net.ConnectIslands(100)
 		began := time.Now()
 		pl, err := PlanRoutes(context.Background(), PlanInput{Network: net, Shops: ex.Shops, Stations: ex.Stations}, PlanOptions{Workers: workers, Seconds: seconds})
 		if err != nil {

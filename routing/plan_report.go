@@ -23,11 +23,15 @@ type Report struct {
 	DeadheadShare    float64 `json:"deadhead_share"`
 	// Postman is the one-worker tour over the same blocks from the first start (the giant
 	// tour the plan was cut from), for comparison of the deadhead share.
-	Postman        *PostmanReport `json:"postman,omitempty"`
-	ShiftLimitS    float64        `json:"shift_limit_s"`
-	Feasible       bool           `json:"feasible"`
-	Shift          *ShiftReport   `json:"shift,omitempty"`
-	Unreachable    []BlockRef     `json:"unreachable"`
+	Postman     *PostmanReport `json:"postman,omitempty"`
+	ShiftLimitS float64        `json:"shift_limit_s"`
+	Feasible    bool           `json:"feasible"`
+	Shift       *ShiftReport   `json:"shift,omitempty"`
+	Unreachable []BlockRef     `json:"unreachable"`
+	// Bridges counts the straight walks across open ground that joined street islands
+	// to the network (geo.Network.ConnectIslands), BridgesM their total length.
+	Bridges        int            `json:"bridges"`
+	BridgesM       float64        `json:"bridges_m"`
 	ShopsOnBlocks  int            `json:"shops_on_blocks"`
 	ShopsTooFar    []PointRef     `json:"shops_too_far"`
 	StationsTooFar []PointRef     `json:"stations_too_far,omitempty"`
@@ -82,6 +86,13 @@ func (p *Plan) Report(elapsed time.Duration) Report {
 		Interrupted: p.Interrupted, Approximations: p.Approximations,
 		PerWorker: []WorkerReport{},
 	}
+	for _, e := range p.net.Edges {
+		if e.Block < 0 {
+			r.Bridges++
+			r.BridgesM += e.LengthM
+		}
+	}
+	r.BridgesM = round1(r.BridgesM)
 	if r.Unreachable == nil {
 		r.Unreachable = []BlockRef{}
 	}

@@ -38,7 +38,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	shopMin := fs.Float64("shop-min", routing.DefaultShopService.Minutes(), "minutes spent at each shop on a served block")
 	shiftH := fs.Float64("shift-h", routing.DefaultShiftLimit.Hours(), "shift limit in hours")
 	snapM := fs.Float64("snap-m", routing.DefaultSnapToleranceM, "how far a shop or station may be from its block, metres")
-	bridgeM := fs.Float64("bridge-m", 60, "join street islands to the network by a straight walk when within this many metres (0: never)")
+	bridgeM := fs.Float64("bridge-m", 100, "join street islands to the network by a straight walk when within this many metres (0: never)")
 	out := fs.String("out", "", "write the routes as GeoJSON here")
 	report := fs.String("report", "", "write the plan report as JSON here")
 	gpxDir := fs.String("gpx", "", "write one GPX track per worker into this directory")
