@@ -104,6 +104,11 @@ func relationMultiPolygon(r *osm.Relation, byID map[osm.WayID]*wayRecord, points
 				return nil, false
 			}
 			nodes[i] = osm.WayNode{ID: id, Lon: p[0], Lat: p[1]}
+			if p == (orb.Point{}) {
+				// osmgeojson reads a way node at exactly (0, 0) as "position not given"
+				// and looks the node up instead.
+				doc.Nodes = append(doc.Nodes, &osm.Node{ID: id, Version: 1})
+			}
 		}
 		// Member ways go in without tags so that osmgeojson treats them as parts of the
 		// relation and never as features of their own.

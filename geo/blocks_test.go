@@ -140,3 +140,70 @@ var tinyNodes = map[int64]orb.Point{
 	6: {0.003, 0}, 7: {0.003, 0.002}, 8: {0.005, 0.002}, 9: {0.003, 0.003}, 10: {0.003, 0.004},
 	11: {0.003, 0.005}, 12: {0.004, 0.006}, 13: {0.002, 0.006},
 }
+
+func TestReadOSMRepeatedElements(t *testing.T) {
+	// History and merged files repeat elements; the last version read wins, so ids stay
+	// unique and a shop that closed is gone.
+	const in = `<osm>
+ <node id="1" lat="0" lon="0"><tag k="shop" v="bakery"/></node>
+ <node id="2" lat="0" lon="0.001"><tag k="shop" v="kiosk"/></node>
+ <node id="3" lat="0" lon="0.002"/>
+ <node id="1" lat="0" lon="0"/>
+ <node id="2" lat="0" lon="0.0011"><tag k="shop" v="kiosk"/><tag k="name" v="K2"/></node>
+ <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
+ <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/></way>
+</osm>`
+	ex, err := ReadOSM(context.Background(), strings.NewReader(in), FormatXML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Shops) != 1 || ex.Shops[0].SourceID != "n2" || ex.Shops[0].Name != "K2" || ex.Shops[0].Point != (orb.Point{0.0011, 0}) {
+		t.Errorf("shops = %+v, want only the last version of n2", ex.Shops)
+	}
+	if len(ex.Blocks) != 1 || ex.Blocks[0].SourceID != "w10:0" || len(ex.Blocks[0].Geometry) != 3 {
+		t.Errorf("blocks = %+v, want one block of the last version of w10", ex.Blocks)
+	}
+}
+
+func TestReadOSMAreas(t *testing.T) {
+	const in = `<osm>
+ <node id="1" lat="0" lon="0"/><node id="2" lat="0" lon="1"/><node id="3" lat="1" lon="1"/><node id="4" lat="1" lon="0"/>
+ <node id="5" lat="0.2" lon="0.5"/><node id="6" lat="0.2" lon="0.7"/><node id="7" lat="0.4" lon="0.7"/>
+ <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/></way>
+ <way id="11"><nd ref="3"/><nd ref="4"/><nd ref="1"/></way>
+ <way id="12"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="5"/>
+  <tag k="boundary" v="administrative"/><tag k="admin_level" v="10"/><tag k="name" v="Grid 7"/></way>
+ <way id="13"><nd ref="5"/><nd ref="99"/><nd ref="7"/><nd ref="5"/>
+  <tag k="boundary" v="administrative"/><tag k="admin_level" v="10"/><tag k="name" v="Clipped"/></way>
+ <relation id="100"><member type="way" ref="10" role="outer"/><member type="way" ref="11" role="outer"/>
+  <member type="node" ref="5" role="admin_centre"/>
+  <tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="8"/><tag k="name" v="Town"/></relation>
+ <relation id="101"><member type="way" ref="10" role="outer"/><member type="way" ref="404" role="outer"/>
+  <tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="8"/><tag k="name" v="Cut"/></relation>
+ <relation id="102"><member type="way" ref="10" role="outer"/><member type="way" ref="11" role="outer"/>
+  <tag k="type" v="multipolygon"/><tag k="landuse" v="forest"/></relation>
+</osm>`
+	ex, err := ReadOSM(context.Background(), strings.NewReader(in), FormatXML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.IncompleteAreas != 2 {
+		t.Errorf("IncompleteAreas = %d, want 2 (r101 lacks a way, w13 a node)", ex.IncompleteAreas)
+	}
+	if len(ex.Areas) != 2 {
+		t.Fatalf("areas = %+v, want r100 and w12", ex.Areas)
+	}
+	town, grid := ex.Areas[0], ex.Areas[1]
+	if town.SourceID != "r100" || town.Name != "Town" || town.Level != 8 || len(town.Geometry) != 1 || len(town.Geometry[0][0]) != 5 {
+		t.Errorf("town = %+v", town)
+	}
+	if grid.SourceID != "w12" || grid.Level != 10 || grid.ParentSourceID != "r100" || len(grid.Geometry[0][0]) != 4 {
+		t.Errorf("grid = %+v", grid)
+	}
+	// Outer rings are counter-clockwise, as GeoJSON and PostGIS expect.
+	for _, a := range ex.Areas {
+		if o := a.Geometry[0][0].Orientation(); o != orb.CCW {
+			t.Errorf("%s outer ring orientation %v", a.SourceID, o)
+		}
+	}
+}

@@ -34,7 +34,8 @@ var csvColumns = map[string]string{
 // found by their header (see csvColumns; any order, unknown columns ignored); name, lon
 // and lat are required, address, category and source_id/id optional. The separator is
 // the one of ',', ';' and tab that the header line uses most. Lines whose fields are all
-// blank are skipped (spreadsheets export them). Coordinates are in crs and are returned
+// blank are skipped (spreadsheets export them); two lines with the same source id (given,
+// or hashed from the same name, category and position) are an error. Coordinates are in crs and are returned
 // in WGS-84. Errors name the line: "line 7: lon "abc" is not a number".
 func ReadShopsCSV(r io.Reader, crs CRS) ([]Shop, error) {
 	data, err := io.ReadAll(r)
@@ -60,6 +61,7 @@ func ReadShopsCSV(r io.Reader, crs CRS) ([]Shop, error) {
 	}
 
 	var shops []Shop
+	seen := make(map[string]int) // source id → line
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -76,6 +78,11 @@ func ReadShopsCSV(r io.Reader, crs CRS) ([]Shop, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
+		if first, dup := seen[shop.SourceID]; dup {
+			// Same id, or same name, category and position: a duplicated row.
+			return nil, fmt.Errorf("line %d: source id %q already used on line %d", line, shop.SourceID, first)
+		}
+		seen[shop.SourceID] = line
 		shops = append(shops, shop)
 	}
 	return shops, nil

@@ -63,12 +63,14 @@ func TestReadShopsCSVInvalid(t *testing.T) {
 		{"no lat column", "name,lon\nx,1\n", "line 1: header"},
 		{"two lon columns", "name,lon,lng,lat\nx,1,1,2\n", "line 1: columns 2"},
 		{"missing name", header + row + ",addr,cafe,1,2\n", "line 3: missing name"},
-		{"lon not a number", header + row + row + "x,a,cafe,abc,2\n", `line 4: lon "abc" is not a number`},
+		{"lon not a number", header + row + "ok2,addr,cafe,1,2\n" + "x,a,cafe,abc,2\n", `line 4: lon "abc" is not a number`},
 		{"NaN", header + "x,a,cafe,NaN,2\n", "line 2: coordinate (NaN, 2) is not a number"},
 		{"Inf", header + "x,a,cafe,1,+Inf\n", "line 2: coordinate (1, +Inf) is not a number"},
 		{"out of range", header + "x,a,cafe,200,2\n", "line 2: coordinate (200, 2) is outside"},
 		{"missing lat field", header + row + "x,a,cafe,1\n", "line 3: missing lat"},
 		{"bad quoting", header + row + "\"x,a,cafe,1,2\n", "line 3:"},
+		{"duplicate row", header + row + "x,a,cafe,1,2\n" + row, `line 4: source id "h`},
+		{"duplicate id", "id,name,lon,lat\nA,x,1,2\nB,y,1,2\nA,z,3,4\n", `line 4: source id "A" already used on line 2`},
 		{"line numbers count quoted newlines", header + "\"two\nlines\",a,cafe,1,2\ny,a,cafe,q,2\n", `line 4: lon "q"`},
 	}
 	for _, tc := range tests {

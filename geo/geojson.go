@@ -37,6 +37,7 @@ func ReadShopsGeoJSON(r io.Reader, crs CRS) ([]Shop, error) {
 		return nil, err
 	}
 	shops := make([]Shop, 0, len(features))
+	seen := make(map[string]int)
 	for i, f := range features {
 		p, err := featurePoint(f, crs)
 		if err != nil {
@@ -57,10 +58,11 @@ func ReadShopsGeoJSON(r io.Reader, crs CRS) ([]Shop, error) {
 			kind = string(cat)
 		}
 		address, _ := propString(props, "address")
-		shops = append(shops, Shop{
-			SourceID: featureID(f, "shop", name, string(cat), f.Geometry.(orb.Point)),
-			Name:     name, Category: cat, Kind: kind, Address: address, Point: p,
-		})
+		id := featureID(f, "shop", name, string(cat), f.Geometry.(orb.Point))
+		if err := checkUnique(seen, id, i); err != nil {
+			return nil, err
+		}
+		shops = append(shops, Shop{SourceID: id, Name: name, Category: cat, Kind: kind, Address: address, Point: p})
 	}
 	return shops, nil
 }
@@ -72,6 +74,7 @@ func ReadStationsGeoJSON(r io.Reader, crs CRS) ([]Station, error) {
 		return nil, err
 	}
 	stations := make([]Station, 0, len(features))
+	seen := make(map[string]int)
 	for i, f := range features {
 		p, err := featurePoint(f, crs)
 		if err != nil {
@@ -85,10 +88,11 @@ func ReadStationsGeoJSON(r io.Reader, crs CRS) ([]Station, error) {
 		if !stationKinds[kind] {
 			return nil, fmt.Errorf("feature %d: kind %q is not recycling, waste_disposal, waste_transfer_station or waste_basket", i, kind)
 		}
-		stations = append(stations, Station{
-			SourceID: featureID(f, "station", name, kind, f.Geometry.(orb.Point)),
-			Name:     name, Kind: kind, Point: p,
-		})
+		id := featureID(f, "station", name, kind, f.Geometry.(orb.Point))
+		if err := checkUnique(seen, id, i); err != nil {
+			return nil, err
+		}
+		stations = append(stations, Station{SourceID: id, Name: name, Kind: kind, Point: p})
 	}
 	return stations, nil
 }
@@ -101,6 +105,7 @@ func ReadAreasGeoJSON(r io.Reader, crs CRS) ([]Area, error) {
 		return nil, err
 	}
 	areas := make([]Area, 0, len(features))
+	seen := make(map[string]int)
 	for i, f := range features {
 		mp, err := featureMultiPolygon(f, crs)
 		if err != nil {
@@ -118,8 +123,12 @@ func ReadAreasGeoJSON(r io.Reader, crs CRS) ([]Area, error) {
 		// The hash uses the south-west corner of the bound as given: stable, and unlike a
 		// centroid it does not depend on arithmetic that might change.
 		corner := f.Geometry.Bound().Min
+		id := featureID(f, "area", name, strconv.Itoa(level), corner)
+		if err := checkUnique(seen, id, i); err != nil {
+			return nil, err
+		}
 		areas = append(areas, Area{
-			SourceID:       featureID(f, "area", name, strconv.Itoa(level), corner),
+			SourceID:       id,
 			Name:           name,
 			Level:          level,
 			Geometry:       mp,
@@ -127,6 +136,17 @@ func ReadAreasGeoJSON(r io.Reader, crs CRS) ([]Area, error) {
 		})
 	}
 	return areas, nil
+}
+
+// checkUnique records that feature i has source id id, and fails when an earlier feature
+// had it: a register listing the same shop twice (same id, or same name, category and
+// position) is a mistake the importer should not silently merge.
+func checkUnique(seen map[string]int, id string, i int) error {
+	if j, dup := seen[id]; dup {
+		return fmt.Errorf("feature %d: source id %q already used by feature %d", i, id, j)
+	}
+	seen[id] = i
+	return nil
 }
 
 // readFeatures decodes a FeatureCollection one feature at a time, so that a feature

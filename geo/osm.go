@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"compress/bzip2"
 	"context"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -129,16 +131,27 @@ func (w *wayRecord) closed() bool {
 }
 
 // osmReader collects the elements of one file.
+// When an element appears more than once (history files, carelessly merged extracts) the
+// last one read wins, so that every SourceID is unique.
 type osmReader struct {
-	ex        *Extract
-	points    map[osm.NodeID]orb.Point
+	ex     *Extract
+	points map[osm.NodeID]orb.Point
+	// places are the tags of nodes that are shops or stations.
+	places    map[osm.NodeID]osm.Tags
 	ways      []wayRecord
-	relations []*osm.Relation
+	wayIndex  map[osm.WayID]int
+	relations map[osm.RelationID]*osm.Relation
 	haveNode  bool
 }
 
 func newOSMReader() *osmReader {
-	return &osmReader{ex: &Extract{}, points: make(map[osm.NodeID]orb.Point)}
+	return &osmReader{
+		ex:        &Extract{},
+		points:    make(map[osm.NodeID]orb.Point),
+		places:    make(map[osm.NodeID]osm.Tags),
+		wayIndex:  make(map[osm.WayID]int),
+		relations: make(map[osm.RelationID]*osm.Relation),
+	}
 }
 
 func (rd *osmReader) node(n *osm.Node) {
@@ -146,6 +159,8 @@ func (rd *osmReader) node(n *osm.Node) {
 	if math.IsNaN(n.Lon) || math.IsNaN(n.Lat) || math.Abs(n.Lon) > 180 || math.Abs(n.Lat) > 90 {
 		// A node off the globe is corrupt data; treating it as missing keeps it out of
 		// every geometry and is counted where a way uses it.
+		delete(rd.points, n.ID)
+		delete(rd.places, n.ID)
 		return
 	}
 	p := orb.Point{n.Lon, n.Lat}
@@ -155,18 +170,34 @@ func (rd *osmReader) node(n *osm.Node) {
 	} else {
 		rd.ex.NodeBounds, rd.haveNode = p.Bound(), true
 	}
-	if len(n.Tags) == 0 {
-		return
+	_, _, isShop := shopOf(n.Tags)
+	_, isStation := stationOf(n.Tags)
+	if isShop || isStation {
+		rd.places[n.ID] = n.Tags
+	} else {
+		delete(rd.places, n.ID) // a later version of the node is no longer a shop
 	}
-	id := fmt.Sprintf("n%d", n.ID)
-	if cat, kind, ok := shopOf(n.Tags); ok {
-		rd.ex.Shops = append(rd.ex.Shops, Shop{
-			SourceID: id, Name: n.Tags.Find("name"), Category: cat, Kind: kind,
-			Address: addressOf(n.Tags), Point: p,
-		})
+}
+
+// nodeFeatures adds the shops and stations mapped as nodes, in node id order.
+func (rd *osmReader) nodeFeatures() {
+	ids := make([]osm.NodeID, 0, len(rd.places))
+	for id := range rd.places {
+		ids = append(ids, id)
 	}
-	if kind, ok := stationOf(n.Tags); ok {
-		rd.ex.Stations = append(rd.ex.Stations, Station{SourceID: id, Name: n.Tags.Find("name"), Kind: kind, Point: p})
+	slices.Sort(ids)
+	for _, nid := range ids {
+		tags, p := rd.places[nid], rd.points[nid]
+		id := fmt.Sprintf("n%d", nid)
+		if cat, kind, ok := shopOf(tags); ok {
+			rd.ex.Shops = append(rd.ex.Shops, Shop{
+				SourceID: id, Name: tags.Find("name"), Category: cat, Kind: kind,
+				Address: addressOf(tags), Point: p,
+			})
+		}
+		if kind, ok := stationOf(tags); ok {
+			rd.ex.Stations = append(rd.ex.Stations, Station{SourceID: id, Name: tags.Find("name"), Kind: kind, Point: p})
+		}
 	}
 }
 
@@ -176,16 +207,21 @@ func (rd *osmReader) way(w *osm.Way) {
 	if walkable(w.Tags) || w.Tags.Find("shop") != "" || w.Tags.Find("amenity") != "" || w.Tags.Find("boundary") != "" {
 		rec.tags = w.Tags
 	}
+	if i, dup := rd.wayIndex[w.ID]; dup {
+		rd.ways[i] = rec
+		return
+	}
+	rd.wayIndex[w.ID] = len(rd.ways)
 	rd.ways = append(rd.ways, rec)
 }
 
 func (rd *osmReader) relation(r *osm.Relation) {
-	if _, ok := adminArea(r.Tags); !ok {
-		return
-	}
-	switch r.Tags.Find("type") {
-	case "boundary", "multipolygon":
-		rd.relations = append(rd.relations, r)
+	_, admin := adminArea(r.Tags)
+	switch t := r.Tags.Find("type"); {
+	case admin && (t == "boundary" || t == "multipolygon"):
+		rd.relations[r.ID] = r
+	default:
+		delete(rd.relations, r.ID)
 	}
 }
 
@@ -198,6 +234,7 @@ func (rd *osmReader) finish(ctx context.Context) error {
 			}
 		}
 	}
+	rd.nodeFeatures()
 	rd.ex.Blocks = splitBlocks(rd.ways, rd.points)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("read osm: %w", err)
@@ -205,7 +242,12 @@ func (rd *osmReader) finish(ctx context.Context) error {
 	for i := range rd.ways {
 		rd.closedWayFeatures(&rd.ways[i])
 	}
-	areas, incomplete := buildAreas(rd.relations, rd.ways, rd.points)
+	relations := make([]*osm.Relation, 0, len(rd.relations))
+	for _, r := range rd.relations {
+		relations = append(relations, r)
+	}
+	slices.SortFunc(relations, func(a, b *osm.Relation) int { return cmp.Compare(a.ID, b.ID) })
+	areas, incomplete := buildAreas(relations, rd.ways, rd.points)
 	rd.ex.Areas, rd.ex.IncompleteAreas = areas, incomplete
 	return ctx.Err()
 }
