@@ -16,8 +16,25 @@ import (
 // have the same shape, "KEY : value" header lines followed by lists of "(i,j) name value …"
 // link lines, and differ only in their words. Keeping one parser means both get the same
 // tolerance (CRLF, any spacing, "( 1 , 2)") and the same errors.
+
+// Limits keep hostile input from exhausting memory or overflowing int64 totals.
+const (
+	readMaxBytes    = 64 << 20
+	readMaxVertices = 1 << 20
+	readMaxLinks    = 1 << 22
+	readMaxValue    = 1_000_000_000_000 // per cost, demand or capacity; sums stay far below 2^63
+)
+
+// ErrUnknownFormat is returned by ReadInstance when the input is neither CARP nor MCARP.
+var ErrUnknownFormat = errors.New("unknown instance format: expected CARP keywords (NOMBRE, VERTICES, …) or MCARP keywords (NAME, NODES, …)")
+
+// ReadInstance reads a CARP (Spanish keywords: NOMBRE, VERTICES, ARISTAS_REQ, …) or MCARP
+// (English keywords: NAME, NODES, REQ_EDGES, …) benchmark file, detecting the format from
+// its first keyword. name becomes Instance.Name; when empty the file's own name is used.
+// Vertices are renumbered from 0. Line ends may be LF, CRLF or CR, spacing is free
+// ("( 1 , 2)"). Malformed input gives an error naming the line ("line 14: …").
 //
-// Decisions where the formats are silent, documented here because callers see the effect:
+// Decisions where the formats are silent:
 //   - A link listed twice (same endpoints, in any list) is kept as two parallel links: real
 //     street networks have parallel streets, and merging would silently change demands.
 //   - A required self-loop (i,i) is kept: it is a street that starts and ends at the same
@@ -34,22 +51,9 @@ import (
 //     order, so that a solution can be reported in the file's own terms.
 //   - Every required link must be reachable from the depot and the depot from it (arcs
 //     respected); otherwise no solution exists and the reader says which line is at fault.
-
-// Limits keep hostile input from exhausting memory or overflowing int64 totals.
-const (
-	readMaxBytes    = 64 << 20
-	readMaxVertices = 1 << 20
-	readMaxLinks    = 1 << 22
-	readMaxValue    = 1_000_000_000_000 // per cost, demand or capacity; sums stay far below 2^63
-)
-
-// ErrUnknownFormat is returned by ReadInstance when the input is neither CARP nor MCARP.
-var ErrUnknownFormat = errors.New("unknown instance format: expected CARP keywords (NOMBRE, VERTICES, …) or MCARP keywords (NAME, NODES, …)")
-
-// ReadInstance reads a CARP (Spanish keywords: NOMBRE, VERTICES, ARISTAS_REQ, …) or MCARP
-// (English keywords: NAME, NODES, REQ_EDGES, …) benchmark file, detecting the format from
-// its first keyword. name becomes Instance.Name; when empty the file's own name is used.
-// Vertices are renumbered from 0. Errors name the offending line ("line 14: …").
+//   - Blank lines and a closing "EOF" or "END" line are skipped. Costs, demands and the
+//     capacity are integers from 0 to 10^12; files are limited to 64 MiB, 2^20 vertices
+//     and 2^22 links, so that hostile input cannot exhaust memory or overflow totals.
 func ReadInstance(r io.Reader, name string) (*Instance, error) {
 	data, err := readInstanceBytes(r)
 	if err != nil {
