@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -316,6 +317,25 @@ func TestReadOSMBrokenInput(t *testing.T) {
 				t.Errorf("partial extract returned with error %v", err)
 			}
 		})
+	}
+}
+
+func TestReadOSMCorruptPBF(t *testing.T) {
+	// A flipped byte inside the compressed blocks must be an error (zlib's checksum or
+	// the protobuf decoder catches it), never a panic and never a quietly smaller extract.
+	data, err := os.ReadFile(sharedData(t, "osm/Helsinki.osm.pbf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 9))
+	for range 20 {
+		pos := len(data)/4 + rng.IntN(len(data)/2)
+		corrupt := bytes.Clone(data)
+		corrupt[pos] ^= byte(1 + rng.IntN(255))
+		ex, err := ReadOSM(context.Background(), bytes.NewReader(corrupt), FormatPBF)
+		if err == nil || ex != nil {
+			t.Errorf("byte %d flipped: err %v, extract %v", pos, err, ex != nil)
+		}
 	}
 }
 
