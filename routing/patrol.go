@@ -278,24 +278,31 @@ func (p *planner) patrol(ctx context.Context) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i, w := range workers[gi] {
-			routes[w] = rs[i]
+		for _, r := range rs {
+			routes[r.Worker] = r
 		}
 	}
 	p.finish(routes)
 	p.report()
-	if p.plan.Interrupted || ctx.Err() != nil {
-		p.plan.Interrupted = ctx.Err() != nil
-		return p.plan, nil
-	}
-	p.improve(ctx, routes)
-	p.finish(routes)
 	p.plan.Interrupted = ctx.Err() != nil
 	return p.plan, nil
 }
 
+// groupPlan is the split machinery of one group: its workers in the order in which they
+// take pieces of a giant tour, and their shortest-path distances.
+type groupPlan struct {
+	workers []int
+	shared  bool
+	out     map[int][]int64
+	back    map[int][]int64
+}
+
 // patrolGroup plans the workers of one group (sharing a connected network) over its
-// blocks: a giant tour from the first worker's start, split evenly.
+// blocks. Route first, cluster second, repeated: a giant postman tour from the first
+// worker's start is cut into the most even consecutive pieces; each piece is re-routed on
+// its own, stray pieces of territory are handed to neighbours, and the improved routes,
+// chained back into one tour, are cut again. The best plan seen is kept (even routes
+// first: makespan/mean at most 1.05; then the shortest longest route; then the total).
 func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) ([]*Route, error) {
 	depot := p.starts[workers[0]]
 	giant, err := p.g.postmanTour(ctx, blocks, depot, p.opt.Threads, true)
@@ -303,37 +310,65 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 		return nil, fmt.Errorf("plan: giant tour: %w", err)
 	}
 	p.recordPostman(giant)
-	shared := true
+	gp := &groupPlan{shared: true, out: map[int][]int64{}, back: map[int][]int64{}}
 	for _, w := range workers {
 		if p.starts[w] != depot {
-			shared = false
+			gp.shared = false
 		}
-	}
-	outBy := map[int][]int64{}
-	backBy := map[int][]int64{}
-	for _, w := range workers {
 		f, r := p.treesOf(p.starts[w])
-		outBy[w], backBy[w] = f.dist, r.dist
+		gp.out[w], gp.back[w] = f.dist, r.dist
 	}
-	s := newTourSplit(p.g, giant, nil, nil, shared)
-	order := workers
-	if !shared {
-		order = orderWorkersAlongTour(s, workers, outBy)
+	gp.workers = workers
+	if !gp.shared {
+		gp.workers = orderWorkersAlongTour(newTourSplit(p.g, giant, nil, nil, true), workers, gp.out)
 	}
-	for _, w := range order {
-		s.out = append(s.out, outBy[w])
-		s.back = append(s.back, backBy[w])
-	}
-	cuts, _ := s.bestCuts(len(order))
-	if shared {
+	routes, s := p.splitTour(gp, giant)
+	if gp.shared {
 		p.plan.addWorkersNeeded(s.fewestWorkers(int64(p.opt.ShiftLimit / (100 * time.Millisecond))))
 	}
-	routes := make([]*Route, len(workers))
-	idx := map[int]int{}
-	for i, w := range workers {
-		idx[w] = i
+	best := cloneRoutes(routes)
+	bestScore := p.score(routes)
+	p.progress(bestScore)
+	consider := func(rs []*Route) {
+		if sc := p.score(rs); sc.better(bestScore) {
+			best, bestScore = cloneRoutes(rs), sc
+			p.progress(sc)
+		}
 	}
-	for k, w := range order {
+	for round := 0; round < 6 && !p.outOfTime(ctx); round++ {
+		before := bestScore
+		t := p.newTerritories(routes)
+		all := make([]int, len(routes))
+		for i := range all {
+			all[i] = i
+		}
+		t.reroute(ctx, all)
+		if changed := t.mergePieces(ctx); len(changed) > 0 {
+			t.reroute(ctx, changed)
+		}
+		consider(routes)
+		if p.outOfTime(ctx) {
+			break
+		}
+		routes, _ = p.splitTour(gp, p.chain(gp, routes))
+		consider(routes)
+		if !bestScore.better(before) {
+			break // a round that finds nothing better would repeat itself
+		}
+	}
+	return best, nil
+}
+
+// splitTour cuts a giant tour among the group's workers.
+func (p *planner) splitTour(gp *groupPlan, giant []Move) ([]*Route, *tourSplit) {
+	s := newTourSplit(p.g, giant, nil, nil, gp.shared)
+	for _, w := range gp.workers {
+		s.out = append(s.out, gp.out[w])
+		s.back = append(s.back, gp.back[w])
+	}
+	cuts, _ := s.bestCuts(len(gp.workers))
+	routes := make([]*Route, len(gp.workers))
+	for k, w := range gp.workers {
 		start := p.starts[w]
 		r := &Route{Worker: w, StartNode: start, StartPoint: p.net.Nodes[start].Point}
 		if cuts[k] < cuts[k+1] {
@@ -345,9 +380,81 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			r.Walk = append(r.Walk, giant[a:b+1]...)
 			r.Walk = append(r.Walk, p.g.pathTo(rv, t)...)
 		}
-		routes[idx[w]] = r
+		routes[k] = r
 	}
-	return routes, nil
+	return routes, s
+}
+
+// chain joins routes (in the group's order) into one closed walk from the first start,
+// walking between consecutive starts along shortest paths.
+func (p *planner) chain(gp *groupPlan, routes []*Route) []Move {
+	var giant []Move
+	for k, r := range routes {
+		giant = append(giant, r.Walk...)
+		next := routes[(k+1)%len(routes)].StartNode
+		if next != r.StartNode {
+			f, _ := p.treesOf(r.StartNode)
+			giant = append(giant, p.g.pathTo(f, next)...)
+		}
+	}
+	return giant
+}
+
+// planScore ranks candidate plans of a group.
+type planScore struct {
+	uneven   bool // makespan/mean above 1.05
+	makespan int64
+	total    int64
+}
+
+func (a planScore) better(b planScore) bool {
+	if a.uneven != b.uneven {
+		return !a.uneven
+	}
+	if a.makespan != b.makespan {
+		return a.makespan < b.makespan
+	}
+	return a.total < b.total
+}
+
+// evenEnough is the balance the planner aims for: the longest route at most 5 % above
+// the mean.
+const evenEnough = 1.05
+
+func (p *planner) score(routes []*Route) planScore {
+	var sc planScore
+	for _, r := range routes {
+		c := p.g.walkCost(r.Walk)
+		sc.makespan = max(sc.makespan, c)
+		sc.total += c
+	}
+	if len(routes) > 0 && sc.total > 0 {
+		sc.uneven = float64(sc.makespan)*float64(len(routes)) > evenEnough*float64(sc.total)
+	}
+	return sc
+}
+
+func (p *planner) progress(sc planScore) {
+	if p.opt.Progress != nil {
+		p.opt.Progress(dsToDuration(sc.makespan), time.Since(p.began))
+	}
+}
+
+// outOfTime reports whether the budget is spent; improvement rounds stop early enough to
+// leave time for writing the results.
+func (p *planner) outOfTime(ctx context.Context) bool {
+	return ctx.Err() != nil || time.Now().After(p.deadline)
+}
+
+func cloneRoutes(rs []*Route) []*Route {
+	out := make([]*Route, len(rs))
+	for i, r := range rs {
+		c := *r
+		c.Walk = append(Walk(nil), r.Walk...)
+		c.Blocks = nil
+		out[i] = &c
+	}
+	return out
 }
 
 // finish derives every route's blocks, cost, distances and pieces from its walk, and the
@@ -402,12 +509,6 @@ func (p *planner) finish(routes []*Route) {
 				over.Round(time.Minute), p.opt.ShiftLimit, adv.HoursNeeded, len(routes))
 		}
 		pl.Shift = adv
-	}
-	if p.best < 0 || makespan < p.best {
-		p.best = makespan
-		if p.opt.Progress != nil {
-			p.opt.Progress(pl.Makespan, time.Since(p.began))
-		}
 	}
 }
 

@@ -311,23 +311,3 @@ func anyLocked(locked []bool, blocks []int) bool {
 	return false
 }
 
-// improve runs the improvement phase until nothing changes or time is up: re-route every
-// territory, then repeatedly merge stray pieces and re-route what changed.
-func (p *planner) improve(ctx context.Context, routes []*Route) {
-	t := p.newTerritories(routes)
-	all := make([]int, len(routes))
-	for i := range all {
-		all[i] = i
-	}
-	t.reroute(ctx, all)
-	for round := 0; round < 8; round++ {
-		if ctx.Err() != nil || time.Now().After(p.deadline) {
-			return
-		}
-		changed := t.mergePieces(ctx)
-		if len(changed) == 0 {
-			return
-		}
-		t.reroute(ctx, changed)
-	}
-}

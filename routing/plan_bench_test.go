@@ -30,7 +30,11 @@ func sharedData(tb testing.TB, rel string) string {
 
 func loadOSM(tb testing.TB, rel string) *geo.Extract {
 	tb.Helper()
-	name := sharedData(tb, rel)
+	return loadOSMFile(tb, sharedData(tb, rel))
+}
+
+func loadOSMFile(tb testing.TB, name string) *geo.Extract {
+	tb.Helper()
 	f, err := os.Open(name)
 	if err != nil {
 		tb.Fatal(err)
@@ -51,7 +55,12 @@ func loadOSM(tb testing.TB, rel string) *geo.Extract {
 
 // benchPlan plans a real city once per iteration and reports the targets' measures.
 func benchPlan(b *testing.B, rel string, workers int, seconds float64) {
-	ex := loadOSM(b, rel)
+	benchPlanFile(b, sharedData(b, rel), workers, seconds)
+}
+
+func benchPlanFile(b *testing.B, rel string, workers int, seconds float64) {
+	ex := loadOSMFile(b, rel)
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		net, err := geo.BuildNetwork(ex.Blocks)
 		if err != nil {
@@ -78,3 +87,14 @@ func benchPlan(b *testing.B, rel string, workers int, seconds float64) {
 
 func BenchmarkPlanHelsinki20(b *testing.B) { benchPlan(b, "osm/Helsinki.osm.pbf", 20, 20) }
 func BenchmarkPlanHaidian8(b *testing.B)   { benchPlan(b, "osm/beijing-haidian/map.osm", 8, 20) }
+
+// BenchmarkPlanAndorra53 plans the whole-country extract shipped with paulmach/osm (a
+// stand-in for an unseen city of several thousand blocks) with 53 workers; set
+// GRIDSWEEP_ANDORRA to its path (make andorra prints it).
+func BenchmarkPlanAndorra53(b *testing.B) {
+	name := os.Getenv("GRIDSWEEP_ANDORRA")
+	if name == "" {
+		b.Skip("GRIDSWEEP_ANDORRA not set")
+	}
+	benchPlanFile(b, name, 53, 20)
+}
