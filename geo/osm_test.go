@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
 	"github.com/paulmach/osm/osmxml"
@@ -73,6 +75,9 @@ func readFile(t testing.TB, path string) (*Extract, error) {
 type tagCount struct {
 	shops, stations int
 	missingRefs     int
+	// streetM is the length of every walkable way over the node pairs both present:
+	// splitting into blocks must neither lose nor add street.
+	streetM float64
 }
 
 func countTags(t *testing.T, path string) tagCount {
@@ -107,13 +112,13 @@ func countTags(t *testing.T, path string) tagCount {
 		a := tags.Find("amenity")
 		return a == "recycling" || a == "waste_disposal" || a == "waste_transfer_station" || a == "waste_basket"
 	}
-	nodes := map[osm.NodeID]bool{}
+	nodes := map[osm.NodeID]orb.Point{}
 	var ways []*osm.Way
 	var c tagCount
 	for s.Scan() {
 		switch o := s.Object().(type) {
 		case *osm.Node:
-			nodes[o.ID] = true
+			nodes[o.ID] = orb.Point{o.Lon, o.Lat}
 			if isShop(o.Tags) {
 				c.shops++
 			}
@@ -129,11 +134,17 @@ func countTags(t *testing.T, path string) tagCount {
 	}
 	for _, w := range ways {
 		present := 0
-		for _, wn := range w.Nodes {
-			if nodes[wn.ID] {
+		for i, wn := range w.Nodes {
+			p, ok := nodes[wn.ID]
+			if ok {
 				present++
 			} else {
 				c.missingRefs++
+			}
+			if i > 0 && ok && walkable(w.Tags) {
+				if q, qok := nodes[w.Nodes[i-1].ID]; qok {
+					c.streetM += geo.DistanceHaversine(q, p)
+				}
 			}
 		}
 		closed := len(w.Nodes) >= 4 && w.Nodes[0].ID == w.Nodes[len(w.Nodes)-1].ID
@@ -177,6 +188,13 @@ func TestReadOSMRealFiles(t *testing.T) {
 			want := countTags(t, path)
 			if len(ex.Shops) != want.shops {
 				t.Errorf("shops = %d, independent count %d", len(ex.Shops), want.shops)
+			}
+			var streetM float64
+			for _, b := range ex.Blocks {
+				streetM += b.LengthM
+			}
+			if math.Abs(streetM-want.streetM) > 1e-6*want.streetM {
+				t.Errorf("blocks add up to %.3f m of street, the ways to %.3f m", streetM, want.streetM)
 			}
 			if len(ex.Stations) != want.stations {
 				t.Errorf("stations = %d, independent count %d", len(ex.Stations), want.stations)
