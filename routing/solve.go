@@ -163,6 +163,7 @@ type genetic struct {
 	deadline time.Time
 	report   func(int64)
 	pen      float64
+	pen0     float64
 	split    *splitter
 	ls       *localSearch
 	pop      *population
@@ -182,7 +183,11 @@ func newGenetic(p *problem, opt Options, seed int64, ctx context.Context, start 
 	for _, d := range p.demand {
 		maxDem = max(maxDem, d)
 	}
-	g.pen = math.Max(0.1, math.Min(1000, float64(p.maxDD)/float64(maxDem)))
+	// Start where one unit of overload costs about the longest deadhead per unit of the
+	// largest demand; adaptation then moves it within three orders of magnitude either
+	// way (the scale of costs and demands differs a lot between data sets).
+	g.pen0 = math.Max(1e-3, float64(p.maxDD)/float64(maxDem))
+	g.pen = g.pen0
 	g.maxR = opt.MaxTrips
 	if p.capacity <= 0 && opt.Objective != MinMax {
 		g.maxR = 1 // unlimited capacity: one trip is never worse (triangle inequality via the depot)
@@ -355,10 +360,13 @@ func (g *genetic) adaptPenalty(window []bool) {
 		}
 	}
 	frac := float64(f) / float64(len(window))
+	// Far from the target (the usual start: every child feasible), move faster.
 	switch {
-	case frac < 0.15 && g.pen < 1e5:
+	case frac < 0.15 && g.pen < g.pen0*1e3:
 		g.pen *= 1.2
-	case frac > 0.25 && g.pen > 0.1:
+	case frac > 0.6 && g.pen > g.pen0*1e-3:
+		g.pen *= 0.7
+	case frac > 0.25 && g.pen > g.pen0*1e-3:
 		g.pen *= 0.85
 	default:
 		return
