@@ -494,8 +494,14 @@ func (p *planner) finish(routes []*Route) {
 		pl.Routes = append(pl.Routes, *r)
 	}
 	pl.Makespan = dsToDuration(makespan)
-	if len(routes) > 0 {
-		pl.MeanRoute = dsToDuration(sum / int64(len(routes)))
+	onDuty := 0
+	for w := range routes {
+		if w >= len(pl.off) || !pl.off[w] {
+			onDuty++
+		}
+	}
+	if onDuty > 0 {
+		pl.MeanRoute = dsToDuration(sum / int64(onDuty))
 	}
 	pl.Shift = nil
 	if pl.Makespan > p.opt.ShiftLimit {

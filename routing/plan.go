@@ -169,6 +169,8 @@ type Plan struct {
 	// the station is too far from every block).
 	stationNodes []int
 	postman      *PostmanReport
+	// off marks removed workers (re-plan); they are left out of the mean.
+	off []bool
 	// needed is the fewest workers that fit the shift limit, summed over groups.
 	needed int
 }
