@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"math"
 	"math/bits"
 	"math/rand"
 )
@@ -206,9 +207,18 @@ func (ls *localSearch) segRef(pc piece, tmp *seg) *seg {
 // one row of each summary matters: the fold carries a 2-vector (cost so far, by the
 // mode of the last task), four times cheaper than full concatenation.
 func (ls *localSearch) chain(pcs ...piece) float64 {
+	return ls.pl(ls.raw(pcs...))
+}
+
+// pl is the penalised cost of a trip of the given cost and load.
+func (ls *localSearch) pl(cost, load int64) float64 {
+	return float64(cost) + ls.pen*float64(ls.excess(load))
+}
+
+// raw returns the cost and load of the trip made of pieces.
+func (ls *localSearch) raw(pcs ...piece) (cost, load int64) {
 	p := ls.p
 	var v [2]int64
-	var load int64
 	last := -1
 	var tmp seg
 	for _, pc := range pcs {
@@ -229,7 +239,7 @@ func (ls *localSearch) chain(pcs ...piece) float64 {
 		load += sp.load
 		last = int(sp.last)
 	}
-	return float64(v[0]) + ls.pen*float64(ls.excess(load))
+	return v[0], load
 }
 
 // build writes the tasks of a candidate trip (depots dropped) to dst.
@@ -450,6 +460,12 @@ func (ls *localSearch) aloneCost(u int) float64 {
 }
 
 // tryPair tries every move placing u relative to v and applies the first that improves.
+//
+// Lower bounds prune most candidates before they are priced in full: with
+// shortest-path distances, adding tasks to a trip never makes it cheaper, so a trip
+// that receives tasks costs at least what it cost before, and one that exchanges tasks
+// at least what it costs without its own. The first trip of a move is priced, then
+// checked against the bound of the second, which is priced only when still promising.
 func (ls *localSearch) tryPair(u, v int) bool {
 	if ls.routeOf[u] == ls.routeOf[v] {
 		return ls.tryIntra(u, v)
@@ -461,68 +477,76 @@ func (ls *localSearch) tryPair(u, v int) bool {
 	hasY := iv+1 <= Lv-2
 	U := piece{nil, u, u, false}
 	V := piece{nil, v, v, false}
-	try := func(pa, pb []piece) bool {
-		if ls.accept(ru, ls.chain(pa...), rv, ls.chain(pb...)) {
+	dem := ls.p.demand
+	// try prices trip A (unless ca is already known), then trip B when A and B's lower
+	// bound lbB still leave room for an improvement.
+	try := func(pa []piece, ca float64, pb []piece, lbB float64) bool {
+		if math.IsNaN(ca) {
+			ca = ls.chain(pa...)
+		}
+		if !ls.accept(ru, ca, rv, lbB) {
+			return false
+		}
+		if ls.accept(ru, ca, rv, ls.chain(pb...)) {
 			ls.apply(ru, pa, rv, pb)
 			return true
 		}
 		return false
 	}
-	// Lower bounds prune most candidates: with shortest-path distances, adding tasks to
-	// a trip never makes it cheaper, so a trip that receives tasks costs at least what
-	// it cost before, and one that swaps tasks at least what it costs without its own.
-	dem := ls.p.demand
-	pl := func(cost int64, load int64) float64 { return float64(cost) + ls.pen*float64(ls.excess(load)) }
+	unknown := math.NaN()
 	restU := []piece{{ru, 0, iu - 1, false}, {ru, iu + 1, Lu - 1, false}}
-	restUCost := ls.chain(restU...)
-	if ls.accept(ru, restUCost, rv, pl(rv.cost, rv.load+dem[u])) {
-		// relocate u after v, before v
-		if try(restU, []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}) {
-			return true
-		}
-		if try(restU, []piece{{rv, 0, iv - 1, false}, U, {rv, iv, Lv - 1, false}}) {
+	restUCost, restULoad := ls.raw(restU...)
+	restV := []piece{{rv, 0, iv - 1, false}, {rv, iv + 1, Lv - 1, false}}
+	restVCost, restVLoad := ls.raw(restV...)
+	// relocate u after v, before v
+	if lb := ls.pl(rv.cost, rv.load+dem[u]); ls.accept(ru, ls.pl(restUCost, restULoad), rv, lb) {
+		if try(restU, ls.pl(restUCost, restULoad), []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}, lb) ||
+			try(restU, ls.pl(restUCost, restULoad), []piece{{rv, 0, iv - 1, false}, U, {rv, iv, Lv - 1, false}}, lb) {
 			return true
 		}
 	}
-	restV := []piece{{rv, 0, iv - 1, false}, {rv, iv + 1, Lv - 1, false}}
-	restVCost := ls.chain(restV...)
 	// swap u and v
-	if ls.accept(ru, restUCost, rv, restVCost) && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}},
-		[]piece{{rv, 0, iv - 1, false}, U, {rv, iv + 1, Lv - 1, false}}) {
+	if lbA, lbB := ls.pl(restUCost, restULoad+dem[v]), ls.pl(restVCost, restVLoad+dem[u]); ls.accept(ru, lbA, rv, lbB) &&
+		try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}}, unknown,
+			[]piece{{rv, 0, iv - 1, false}, U, {rv, iv + 1, Lv - 1, false}}, lbB) {
 		return true
 	}
 	if hasX {
-		x := ls.routes[ls.routeOf[u]].tasks[iu+1]
+		x := ru.tasks[iu+1]
 		restUX := []piece{{ru, 0, iu - 1, false}, {ru, iu + 2, Lu - 1, false}}
-		restUXCost := ls.chain(restUX...)
-		if ls.accept(ru, restUXCost, rv, pl(rv.cost, rv.load+dem[u]+dem[x])) {
-			// relocate (u, x) after v, as is and reversed
-			if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
-				return true
-			}
-			if try(restUX, []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, true}, {rv, iv + 1, Lv - 1, false}}) {
+		restUXCost, restUXLoad := ls.raw(restUX...)
+		// relocate (u, x) after v, as is and reversed
+		if lb := ls.pl(rv.cost, rv.load+dem[u]+dem[x]); ls.accept(ru, ls.pl(restUXCost, restUXLoad), rv, lb) {
+			if try(restUX, ls.pl(restUXCost, restUXLoad), []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}, lb) ||
+				try(restUX, ls.pl(restUXCost, restUXLoad), []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, true}, {rv, iv + 1, Lv - 1, false}}, lb) {
 				return true
 			}
 		}
 		// swap (u, x) with v
-		if ls.accept(ru, restUXCost, rv, restVCost) && try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}},
-			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}) {
+		if lbA, lbB := ls.pl(restUXCost, restUXLoad+dem[v]), ls.pl(restVCost, restVLoad+dem[u]+dem[x]); ls.accept(ru, lbA, rv, lbB) &&
+			try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}}, unknown,
+				[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}, lbB) {
 			return true
 		}
 		// swap (u, x) with (v, y)
-		if hasY && ls.accept(ru, restUXCost, rv, 0) && try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}},
-			[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 2, Lv - 1, false}}) {
-			return true
+		if hasY {
+			y := rv.tasks[iv+1]
+			restVYCost, restVYLoad := ls.raw(piece{rv, 0, iv - 1, false}, piece{rv, iv + 2, Lv - 1, false})
+			if lbA, lbB := ls.pl(restUXCost, restUXLoad+dem[v]+dem[y]), ls.pl(restVYCost, restVYLoad+dem[u]+dem[x]); ls.accept(ru, lbA, rv, lbB) &&
+				try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}}, unknown,
+					[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 2, Lv - 1, false}}, lbB) {
+				return true
+			}
 		}
 	}
 	// 2-opt*: exchange tails after u and after v
-	if try([]piece{{ru, 0, iu, false}, {rv, iv + 1, Lv - 1, false}},
-		[]piece{{rv, 0, iv, false}, {ru, iu + 1, Lu - 1, false}}) {
+	if try([]piece{{ru, 0, iu, false}, {rv, iv + 1, Lv - 1, false}}, unknown,
+		[]piece{{rv, 0, iv, false}, {ru, iu + 1, Lu - 1, false}}, 0) {
 		return true
 	}
 	// 2-opt* with reversal: u's head joins v's head reversed, the tails likewise
-	if try([]piece{{ru, 0, iu, false}, {rv, 1, iv, true}, {rv, Lv - 1, Lv - 1, false}},
-		[]piece{{ru, 0, 0, false}, {ru, iu + 1, Lu - 2, true}, {rv, iv + 1, Lv - 1, false}}) {
+	if try([]piece{{ru, 0, iu, false}, {rv, 1, iv, true}, {rv, Lv - 1, Lv - 1, false}}, unknown,
+		[]piece{{ru, 0, 0, false}, {ru, iu + 1, Lu - 2, true}, {rv, iv + 1, Lv - 1, false}}, 0) {
 		return true
 	}
 	return false
