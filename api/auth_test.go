@@ -58,7 +58,50 @@ func TestAuthMatrix(t *testing.T) {
 		m[role] = st
 		return m
 	}
+	// Plans need a job client to queue; an insert-only one never runs them.
+	jobs, err := NewJobs(ctx, f.store, JobsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h = New(f.store, Options{Jobs: jobs})
+	planA, planB := f.addDonePlan(f.areaA, f.workerA, f.blockA), f.addDonePlan(f.areaB, f.workerB, f.blockB)
+	planPath := func(own bool, suffix string) string {
+		if own {
+			return fmt.Sprintf("/api/v1/plans/%d%s", planA, suffix)
+		}
+		return fmt.Sprintf("/api/v1/plans/%d%s", planB, suffix)
+	}
 	cases := []matrixCase{
+		{method: "POST", route: "/api/v1/plans", want: only(S, 202),
+			target: func(f *fixture, own bool) (string, any) {
+				return "/api/v1/plans", map[string]any{"area_id": pick(own, f.areaA, f.areaB), "seconds": 1}
+			}},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}", want: all(200),
+			target: func(f *fixture, own bool) (string, any) { return planPath(own, ""), nil }},
+		{method: "PATCH", route: "/api/v1/plans/{id:[0-9]+}", want: only(S, 200),
+			target: func(f *fixture, own bool) (string, any) {
+				p, err := f.store.GetPlan(ctx, pick(own, planA, planB))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return planPath(own, ""), map[string]any{"version": p.Version, "assignments": []map[string]any{
+					{"block_id": pick(own, f.blockA, f.blockB), "worker_id": pick(own, f.workerA, f.workerB), "locked": true}}}
+			}},
+		{method: "DELETE", route: "/api/v1/plans/{id:[0-9]+}", want: only(S, 200),
+			target: func(f *fixture, own bool) (string, any) {
+				id := f.addDonePlan(pick(own, f.areaA, f.areaB), pick(own, f.workerA, f.workerB), pick(own, f.blockA, f.blockB))
+				return fmt.Sprintf("/api/v1/plans/%d", id), nil
+			}},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/events", want: all(200),
+			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/events"), nil }},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/routes/{worker:[0-9]+}", want: map[string]int{S: 200, W: 200, V: 403},
+			target: func(f *fixture, own bool) (string, any) {
+				return planPath(own, fmt.Sprintf("/routes/%d", pick(own, f.workerA, f.workerB))), nil
+			}},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/routes/{worker:[0-9]+}.gpx", want: map[string]int{S: 200, W: 200, V: 403},
+			target: func(f *fixture, own bool) (string, any) {
+				return planPath(own, fmt.Sprintf("/routes/%d.gpx", pick(own, f.workerA, f.workerB))), nil
+			}},
 		{method: "GET", route: "/api/v1/me", noForeign: true, want: all(200),
 			target: func(f *fixture, own bool) (string, any) { return "/api/v1/me", nil }},
 		{method: "GET", route: "/api/v1/areas", noForeign: true, want: all(200),
@@ -163,7 +206,7 @@ func TestAuthMatrix(t *testing.T) {
 	for _, c := range cases {
 		covered[c.method+" "+c.route] = true
 	}
-	err := testRouter(f).Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+	err = testRouter(f).Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
 		tpl, _ := route.GetPathTemplate()
 		methods, _ := route.GetMethods()
 		if !strings.HasPrefix(tpl, "/api/v1/") || tpl == "/api/v1/openapi.json" {

@@ -49,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(store.Close)
 	ext := &geo.Extract{
 		Blocks: []geo.Block{
-			{SourceID: "w1:0", WayID: 1, From: 1, To: 2, Geometry: orb.LineString{{10.001, 50.001}, {10.002, 50.001}},
+			{SourceID: "w1:0", WayID: 1, From: 1, To: 2, Geometry: orb.LineString{{10.007, 50.007}, {10.008, 50.007}},
 				LengthM: 71.5, Highway: "residential", Name: "A Street"},
 			{SourceID: "w2:0", WayID: 2, From: 3, To: 4, Geometry: orb.LineString{{11.001, 50.001}, {11.002, 50.001}},
 				LengthM: 71.5, Highway: "residential", Name: "B Street"},

@@ -21,6 +21,7 @@ const (
 	KindNotFound         = "not-found"
 	KindMethodNotAllowed = "method-not-allowed"
 	KindConflict         = "version-conflict"
+	KindPrecondition     = "precondition-required"
 	KindTooLarge         = "payload-too-large"
 	KindUnsupportedMedia = "unsupported-media-type"
 	KindUnavailable      = "unavailable"
@@ -36,6 +37,7 @@ var kindStatus = map[string]int{
 	KindNotFound:         http.StatusNotFound,
 	KindMethodNotAllowed: http.StatusMethodNotAllowed,
 	KindConflict:         http.StatusConflict,
+	KindPrecondition:     http.StatusPreconditionRequired,
 	KindTooLarge:         http.StatusRequestEntityTooLarge,
 	KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 	KindUnavailable:      http.StatusServiceUnavailable,
@@ -51,6 +53,7 @@ var kindTitle = map[string]string{
 	KindNotFound:         "Not found",
 	KindMethodNotAllowed: "Method not allowed",
 	KindConflict:         "Version conflict",
+	KindPrecondition:     "Version required",
 	KindTooLarge:         "Request body too large",
 	KindUnsupportedMedia: "Unsupported media type",
 	KindUnavailable:      "Service unavailable",

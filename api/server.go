@@ -28,6 +28,11 @@ type Options struct {
 	// CORSOrigins lists the browser origins (dashboards embedding the map) allowed to call
 	// the API; "*" allows any origin.
 	CORSOrigins []string
+	// Jobs queues plan jobs; nil makes POST /api/v1/plans answer 503 (the other plan
+	// endpoints only read the database and work without it).
+	Jobs *Jobs
+	// Tiles configures the tile server's cache (tiles.go).
+	Tiles TileOptions
 }
 
 // server carries the dependencies of every handler; it has no mutable state, so any number
@@ -134,8 +139,18 @@ func (s *server) routes() *mux.Router {
 	a("/workers/{id:[0-9]+}", sup, s.handleUpdateWorker, http.MethodPatch)
 	a("/workers/{id:[0-9]+}", sup, s.handleDeleteWorker, http.MethodDelete)
 
+	a("/plans", sup, s.handleCreatePlan, http.MethodPost)
+	a("/plans/{id:[0-9]+}", all, s.handleGetPlan, http.MethodGet)
+	a("/plans/{id:[0-9]+}", sup, s.handleEditPlan, http.MethodPatch)
+	a("/plans/{id:[0-9]+}", sup, s.handleCancelPlan, http.MethodDelete)
+	a("/plans/{id:[0-9]+}/events", all, s.handlePlanEvents, http.MethodGet)
+	a("/plans/{id:[0-9]+}/routes/{worker:[0-9]+}", supWorker, s.handleRoute, http.MethodGet)
+	a("/plans/{id:[0-9]+}/routes/{worker:[0-9]+}.gpx", supWorker, s.handleRouteGPX, http.MethodGet)
+
 	a("/visits", supWorker, s.handlePostVisits, http.MethodPost)
 	a("/gps", []string{data.RoleWorker}, s.handlePostGPS, http.MethodPost)
+
+	s.registerTiles(r, all)
 
 	return r
 }

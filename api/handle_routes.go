@@ -1,0 +1,164 @@
+package api
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/gridsweep/gridsweep/data"
+)
+
+// loadRoute checks access (a supervisor of the plan's area, or the worker themself) and
+// returns the worker's stored route trips; a worker with no route in the plan is 404.
+func (s *server) loadRoute(r *http.Request) (data.PlanRecord, int64, []data.PlanRouteRow, error) {
+	worker, err := pathID(r, "worker")
+	if err != nil {
+		return data.PlanRecord{}, 0, nil, err
+	}
+	p := mustPrincipal(r)
+	if p.Role == data.RoleWorker && p.WorkerID != worker {
+		return data.PlanRecord{}, 0, nil, problemf(KindForbidden, "a worker token reads only worker %d's routes", p.WorkerID)
+	}
+	plan, err := s.loadPlan(r)
+	if err != nil {
+		return plan, 0, nil, err
+	}
+	rows, err := s.store.PlanRoutes(r.Context(), plan.ID, worker)
+	if err != nil {
+		return plan, 0, nil, err
+	}
+	if len(rows) == 0 {
+		return plan, 0, nil, problemf(KindNotFound, "plan %d has no route for worker %d (status %s)", plan.ID, worker, plan.Status)
+	}
+	return plan, worker, rows, nil
+}
+
+// handleRoute answers a worker's route as a GeoJSON FeatureCollection: one Feature per
+// trip (patrol routes have one) with its length, duration and step list.
+func (s *server) handleRoute(w http.ResponseWriter, r *http.Request) error {
+	plan, worker, rows, err := s.loadRoute(r)
+	if err != nil {
+		return err
+	}
+	fs := make([]map[string]any, 0, len(rows))
+	for _, row := range rows {
+		fs = append(fs, map[string]any{
+			"type":     "Feature",
+			"geometry": row.Geometry,
+			"properties": map[string]any{
+				"plan_id": plan.ID, "worker_id": worker, "seq": row.Seq,
+				"length_m": row.LengthM, "duration_s": row.DurationS, "steps": row.Steps,
+			},
+		})
+	}
+	return writeJSONType(w, http.StatusOK, "application/geo+json", map[string]any{"type": "FeatureCollection", "features": fs})
+}
+
+// GPX 1.1, the subset a phone or GPS unit needs: one track per trip, one segment per leg
+// line, and a waypoint per step that visits shops or a station.
+type gpxDoc struct {
+	XMLName   xml.Name   `xml:"gpx"`
+	Xmlns     string     `xml:"xmlns,attr"`
+	Version   string     `xml:"version,attr"`
+	Creator   string     `xml:"creator,attr"`
+	Name      string     `xml:"metadata>name"`
+	Waypoints []gpxPoint `xml:"wpt"`
+	Tracks    []gpxTrack `xml:"trk"`
+}
+
+type gpxTrack struct {
+	Name     string       `xml:"name"`
+	Segments []gpxSegment `xml:"trkseg"`
+}
+
+type gpxSegment struct {
+	Points []gpxPoint `xml:"trkpt"`
+}
+
+type gpxPoint struct {
+	Lat  float64 `xml:"lat,attr"`
+	Lon  float64 `xml:"lon,attr"`
+	Name string  `xml:"name,omitempty"`
+	Desc string  `xml:"desc,omitempty"`
+}
+
+func (s *server) handleRouteGPX(w http.ResponseWriter, r *http.Request) error {
+	plan, worker, rows, err := s.loadRoute(r)
+	if err != nil {
+		return err
+	}
+	doc := gpxDoc{Xmlns: "http://www.topografix.com/GPX/1/1", Version: "1.1", Creator: "gridsweep",
+		Name: fmt.Sprintf("plan %d, worker %d", plan.ID, worker)}
+	for _, row := range rows {
+		g, err := geojson.UnmarshalGeometry(row.Geometry)
+		if err != nil {
+			return fmt.Errorf("route geometry: %w", err)
+		}
+		var lines orb.MultiLineString
+		switch geom := g.Geometry().(type) {
+		case orb.LineString:
+			lines = orb.MultiLineString{geom}
+		case orb.MultiLineString:
+			lines = geom
+		default:
+			return fmt.Errorf("route geometry is %s", g.Type)
+		}
+		trk := gpxTrack{Name: fmt.Sprintf("trip %d", row.Seq)}
+		for _, ls := range lines {
+			var seg gpxSegment
+			for _, p := range ls {
+				seg.Points = append(seg.Points, gpxPoint{Lat: p.Lat(), Lon: p.Lon()})
+			}
+			trk.Segments = append(trk.Segments, seg)
+		}
+		doc.Tracks = append(doc.Tracks, trk)
+		doc.Waypoints = append(doc.Waypoints, stepWaypoints(row.Steps, lines)...)
+	}
+	w.Header().Set("Content-Type", "application/gpx+xml")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="plan%d-worker%d.gpx"`, plan.ID, worker))
+	if _, err := w.Write([]byte(xml.Header)); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", " ")
+	return enc.Encode(doc)
+}
+
+// stepWaypoints marks where the shop visits of each serving leg start. Legs are matched to
+// the route's lines in order (station stops have no line); steps in a format this API did
+// not write are skipped rather than guessed at.
+func stepWaypoints(raw json.RawMessage, lines orb.MultiLineString) []gpxPoint {
+	var steps []struct {
+		Kind    string   `json:"kind"`
+		Street  string   `json:"street"`
+		Shops   []string `json:"shops"`
+		Station string   `json:"station"`
+	}
+	if json.Unmarshal(raw, &steps) != nil {
+		return nil
+	}
+	var out []gpxPoint
+	line := 0
+	for _, st := range steps {
+		if st.Kind == "station" {
+			if line > 0 && line <= len(lines) {
+				end := lines[line-1][len(lines[line-1])-1]
+				out = append(out, gpxPoint{Lat: end.Lat(), Lon: end.Lon(), Name: "Station: " + st.Station})
+			}
+			continue
+		}
+		if line >= len(lines) {
+			break
+		}
+		if len(st.Shops) > 0 {
+			p := lines[line][0]
+			out = append(out, gpxPoint{Lat: p.Lat(), Lon: p.Lon(), Name: st.Street, Desc: fmt.Sprintf("visit: %v", st.Shops)})
+		}
+		line++
+	}
+	return out
+}
