@@ -121,10 +121,20 @@ func (s *Store) ImportAreas(ctx context.Context, areas []geo.Area) (ImportSummar
 	return sum, nil
 }
 
+// importLock is the advisory lock key that serialises imports: two imports touching the
+// same rows in different orders could otherwise deadlock, and an import is rare enough
+// that waiting for the other one costs nothing.
+const importLock = 0x67726964 // "grid"
+
 // inTx runs fn in a transaction, commits when it succeeds and times the whole.
 func (s *Store) inTx(ctx context.Context, sum *ImportSummary, fn func(pgx.Tx) error) error {
 	start := time.Now()
-	err := pgx.BeginFunc(ctx, s.pool, fn)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(importLock)); err != nil {
+			return fmt.Errorf("wait for other imports: %w", err)
+		}
+		return fn(tx)
+	})
 	sum.WriteTime = time.Since(start)
 	return err
 }
