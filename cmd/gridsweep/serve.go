@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dbURL := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
 	cors := fs.String("cors", os.Getenv("GRIDSWEEP_CORS_ORIGINS"), "comma-separated browser origins allowed to embed the API (env GRIDSWEEP_CORS_ORIGINS)")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBodyBytes, "request body limit in bytes")
+	planWorkers := fs.Int("plan-workers", envInt("GRIDSWEEP_PLAN_WORKERS", 1), "plans this replica computes at once; 0 only queues them (env GRIDSWEEP_PLAN_WORKERS)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -33,6 +35,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *dbURL == "" {
 		return usageErrorf("set DATABASE_URL or --db")
+	}
+	if *planWorkers < 0 {
+		return usageErrorf("--plan-workers must not be negative")
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	store, err := data.Open(ctx, *dbURL)
@@ -45,8 +50,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
-	handler := api.New(store, api.Options{Logger: log, MaxBodyBytes: *maxBody, CORSOrigins: splitList(*cors)})
-	return serveUntilDone(ctx, ln, handler, log, stdout)
+	jobs, err := api.NewJobs(ctx, store, api.JobsOptions{Workers: *planWorkers, Logger: log})
+	if err != nil {
+		return err
+	}
+	// Jobs get their own context: a signal must let running plans finish (Stop below),
+	// not cut them off the way cancelling Start's context would.
+	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	handler := api.New(store, api.Options{Logger: log, MaxBodyBytes: *maxBody, CORSOrigins: splitList(*cors), Jobs: jobs})
+	serveErr := serveUntilDone(ctx, ln, handler, log, stdout)
+	// Plans still running get the shutdown grace period; after it river cancels them and
+	// they are retried by whichever replica runs next.
+	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return errors.Join(serveErr, jobs.Stop(stopCtx))
 }
 
 // serveUntilDone runs an http.Server on ln with timeouts that bound slow clients, and
@@ -83,6 +102,13 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *s
 
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
 		return v
 	}
 	return def
