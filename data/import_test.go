@@ -311,3 +311,33 @@ func TestCategoriesMatchSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentImportsOfTheSameExtract(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openTest(t)
+	errs := make(chan error, 4)
+	sums := make(chan ImportSummary, 4)
+	for range 4 {
+		go func() {
+			sum, err := s.ImportOSM(ctx, smallExtract())
+			errs <- err
+			sums <- sum
+		}()
+	}
+	inserted := 0
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		inserted += (<-sums).Rows.Inserted
+	}
+	// Whatever the interleaving, each row is inserted once and the others find it unchanged.
+	if inserted != 10 {
+		t.Errorf("%d rows inserted over four concurrent imports, want 10", inserted)
+	}
+	want := map[string]int{"street_nodes": 3, "blocks": 2, "shops": 2, "stations": 1, "areas": 2}
+	if got := mapCounts(t, s); !equalCounts(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+}
