@@ -71,7 +71,9 @@ func ReadOSM(ctx context.Context, r io.Reader, f Format) (*Extract, error) {
 		defer s.Close()
 		scanner = s
 	case FormatXMLBzip2:
-		s := osmxml.New(ctx, bzip2.NewReader(r))
+		unzipped, stop := readAhead(bzip2.NewReader(r), 256<<10, 4)
+		defer stop()
+		s := osmxml.New(ctx, unzipped)
 		defer s.Close()
 		scanner = s
 	default:
