@@ -190,11 +190,17 @@ func (p *planner) centralNode() int {
 			srcs[i] = members[rng.IntN(len(members))]
 		}
 	}
-	trees := p.g.parallelTrees(srcs, false, p.opt.Threads)
+	// Out and back: with one-way streets (sweeper mode) a node that can be reached but
+	// not left, or the reverse, must not win.
+	trees := append(p.g.parallelTrees(srcs, false, p.opt.Threads), p.g.parallelTrees(srcs, true, p.opt.Threads)...)
 	best, bestSum := members[0], int64(math.MaxInt64)
 	for _, v := range members {
 		var s int64
 		for _, t := range trees {
+			if t.dist[v] >= planUnreachable {
+				s = math.MaxInt64
+				break
+			}
 			s += t.dist[v]
 		}
 		if s < bestSum {

@@ -28,11 +28,6 @@ func sharedData(tb testing.TB, rel string) string {
 	}
 }
 
-func loadOSM(tb testing.TB, rel string) *geo.Extract {
-	tb.Helper()
-	return loadOSMFile(tb, sharedData(tb, rel))
-}
-
 func loadOSMFile(tb testing.TB, name string) *geo.Extract {
 	tb.Helper()
 	f, err := os.Open(name)
