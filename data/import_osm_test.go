@@ -26,6 +26,8 @@ import (
 // with at least one node in the file. It knows none of the importer's category tables.
 type rawTags struct {
 	shopKinds map[string]int // "shop=clothes" -> n, for shop values other than no/vacant
+	// amenities counts "amenity=cafe" -> n over the elements without such a shop tag.
+	amenities map[string]int
 	stations  int
 }
 
@@ -50,12 +52,14 @@ func countRawTags(t *testing.T, path string) rawTags {
 		defer s.Close()
 		sc = s
 	}
-	c := rawTags{shopKinds: map[string]int{}}
+	c := rawTags{shopKinds: map[string]int{}, amenities: map[string]int{}}
 	present := map[osm.NodeID]bool{}
 	var ways []*osm.Way
 	tally := func(tags osm.Tags) {
 		if v := tags.Find("shop"); v != "" && v != "no" && v != "vacant" {
 			c.shopKinds["shop="+v]++
+		} else if v := tags.Find("amenity"); v != "" {
+			c.amenities["amenity="+v]++
 		}
 		switch tags.Find("amenity") {
 		case "recycling", "waste_disposal", "waste_transfer_station", "waste_basket":
@@ -164,8 +168,9 @@ func TestImportRealOSMFiles(t *testing.T) {
 				t.Errorf("%d area rows, extract has %d", got, len(ext.Areas))
 			}
 
-			// shop=* rows per raw value equal the file's own tag count.
-			rows, err := s.pool.Query(ctx, `SELECT kind, count(*) FROM shops WHERE kind LIKE 'shop=%' GROUP BY kind`)
+			// Shop rows per raw value equal the file's own tag count: every shop=* value, and
+			// the amenity values stored (the food places the issue names always checked).
+			rows, err := s.pool.Query(ctx, `SELECT kind, count(*) FROM shops GROUP BY kind`)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,8 +186,27 @@ func TestImportRealOSMFiles(t *testing.T) {
 			if err := rows.Err(); err != nil {
 				t.Fatal(err)
 			}
-			if !equalCounts(stored, raw.shopKinds) {
-				t.Errorf("shop=* rows by value %v, file tags %v", stored, raw.shopKinds)
+			storedShops := map[string]int{}
+			for k, n := range stored {
+				if strings.HasPrefix(k, "shop=") {
+					storedShops[k] = n
+				}
+			}
+			if !equalCounts(storedShops, raw.shopKinds) {
+				t.Errorf("shop=* rows by value %v, file tags %v", storedShops, raw.shopKinds)
+			}
+			for _, k := range []string{"amenity=restaurant", "amenity=cafe", "amenity=fast_food"} {
+				if _, ok := stored[k]; !ok {
+					stored[k] = 0
+				}
+			}
+			for k, n := range stored {
+				if strings.HasPrefix(k, "amenity=") && raw.amenities[k] != n {
+					t.Errorf("%d shop rows of kind %s, the file has %d", n, k, raw.amenities[k])
+				}
+			}
+			if raw.amenities["amenity=restaurant"]+raw.amenities["amenity=cafe"]+raw.amenities["amenity=fast_food"] < 50 {
+				t.Errorf("the file has only %v restaurants, cafes and fast food places", raw.amenities)
 			}
 
 			var bad, outside, lengthOff, endsOff int
