@@ -36,8 +36,9 @@ type Options struct {
 	Objective Objective
 	// MaxTrips caps the number of trips; 0 leaves it free.
 	MaxTrips int
-	// MaxIterations stops each thread after that many genetic iterations (0: no cap);
-	// with it, results are fully deterministic whatever the machine speed.
+	// MaxIterations stops each thread after that many local-search educations (initial
+	// population included; 0: no cap); with it, results are fully deterministic
+	// whatever the machine speed.
 	MaxIterations int
 	// Progress, when set, is called (from the searching goroutine, serialised) each time
 	// the best feasible cost improves.
@@ -169,6 +170,7 @@ type genetic struct {
 	pop      *population
 	best     *individual
 	iters    int
+	educated int
 	window   []bool // feasibility of the latest children, for the penalty
 	maxR     int
 }
@@ -206,6 +208,11 @@ func (g *genetic) stopped() bool {
 	return g.ctx.Err() != nil
 }
 
+// done tells whether the search must end: time, cancellation or the iteration cap.
+func (g *genetic) done() bool {
+	return g.stopped() || (g.opt.MaxIterations > 0 && g.educated >= g.opt.MaxIterations)
+}
+
 // consider records ind as the best if it is.
 func (g *genetic) consider(ind *individual) {
 	if g.best == nil || better(ind, g.best, g.opt.Objective) {
@@ -219,6 +226,7 @@ func (g *genetic) consider(ind *individual) {
 // educate runs Split and the local search on a giant tour, adds the result to the
 // population and, half of the time, repairs an infeasible result with a tenfold penalty.
 func (g *genetic) educate(tour []int32) (feasible bool) {
+	g.educated++
 	trips := g.split.split(tour, g.pen, g.maxR)
 	trips = g.ls.run(trips, g.pen, g.maxR)
 	ind := newIndividual(g.p, trips, g.pen, g.opt.Objective)
@@ -306,14 +314,21 @@ func (g *genetic) run() *individual {
 
 	total := g.deadline.Sub(g.start)
 	initial := func() {
-		for k := 0; k < 4*g.pop.mu && !g.stopped(); k++ {
+		for k := 0; k < 4*g.pop.mu && !g.done(); k++ {
+			if k < eulerStarts {
+				if t := p.eulerTour(g.rng); t != nil {
+					g.educate(t)
+					continue
+				}
+			}
 			if k%2 == 0 {
 				g.educate(g.randomTour())
 			} else {
 				g.educate(g.nearestTour())
 			}
-			// On big instances keep most of the budget for recombination.
-			if k >= 1 && time.Since(g.start) > total/5 {
+			// On big instances keep most of the budget for recombination (not when an
+			// iteration cap asks for machine-independent results).
+			if g.opt.MaxIterations == 0 && k >= 1 && time.Since(g.start) > total/5 {
 				break
 			}
 		}
@@ -323,10 +338,7 @@ func (g *genetic) run() *individual {
 	sinceImprove := 0
 	child := make([]int32, 0, p.n)
 	seen := make([]bool, p.n)
-	for it := 0; !g.stopped(); it++ {
-		if g.opt.MaxIterations > 0 && it >= g.opt.MaxIterations {
-			break
-		}
+	for !g.done() {
 		if g.pop.size() < 2 {
 			initial()
 			continue
@@ -373,6 +385,10 @@ func (g *genetic) adaptPenalty(window []bool) {
 	}
 	g.pop.repenalise(g.pen, g.opt.Objective)
 }
+
+// eulerStarts is how many individuals of each initial population start from a rural
+// postman (Euler circuit) tour.
+const eulerStarts = 3
 
 // penaltyWindow is how many children the feasible share is measured over before the
 // penalty adapts.

@@ -245,7 +245,7 @@ func TestSolveReachesBruteForceOptimum(t *testing.T) {
 func TestSolveDeterministic(t *testing.T) {
 	in := randomInstance(11, 30, 40, 35, 12, true)
 	for _, threads := range []int{1, 2} {
-		opt := Options{Seconds: 60, Seed: 42, Threads: threads, MaxIterations: 60}
+		opt := Options{Seconds: 60, Seed: 42, Threads: threads, MaxIterations: 150}
 		a, err := Solve(context.Background(), in, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -275,7 +275,7 @@ func TestSolveCancelledReturnsValidSolution(t *testing.T) {
 
 func TestSolveUnlimitedCapacityIsOneTrip(t *testing.T) {
 	in := randomInstance(13, 40, 40, 50, 0, true)
-	s, err := Solve(context.Background(), in, Options{Seed: 1, MaxIterations: 50})
+	s, err := Solve(context.Background(), in, Options{Seed: 1, MaxIterations: 120})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestSolveUnlimitedCapacityIsOneTrip(t *testing.T) {
 
 func TestSolveMaxTrips(t *testing.T) {
 	in := randomInstance(14, 30, 30, 30, 20, false)
-	s, err := Solve(context.Background(), in, Options{Seed: 1, MaxIterations: 50, MaxTrips: 4})
+	s, err := Solve(context.Background(), in, Options{Seed: 1, MaxIterations: 120, MaxTrips: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,5 +409,72 @@ func TestSolveMinMaxReachesBruteForceOptimum(t *testing.T) {
 	in := randomInstance(34, 8, 8, 6, 0, false)
 	if _, err := Solve(context.Background(), in, Options{Objective: MinMax}); err == nil {
 		t.Fatal("MinMax without MaxTrips accepted")
+	}
+}
+
+// gridGraph is a w×h street grid of unit-cost two-way streets, all of them required:
+// a Chinese postman problem whose optimum is known in closed form.
+func gridGraph(w, h int) *Instance {
+	in := &Instance{Name: "grid", Vertices: w * h}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			v := y*w + x
+			if x+1 < w {
+				in.Links = append(in.Links, Link{From: v, To: v + 1, Required: true, TravCost: 1, ServCost: 1, Demand: 1})
+			}
+			if y+1 < h {
+				in.Links = append(in.Links, Link{From: v, To: v + w, Required: true, TravCost: 1, ServCost: 1, Demand: 1})
+			}
+		}
+	}
+	return in
+}
+
+func TestSolveOneTripChinesePostmanGrid(t *testing.T) {
+	// The odd vertices of a w×w grid are the non-corner boundary vertices, w-2 per
+	// side, best paired along the boundary: at unit cost when w-2 is even; when it is
+	// odd, two of the pairs must go round a corner at cost 2.
+	tests := []struct {
+		w    int
+		want int64
+	}{
+		{6, 60 + 8},    // 16 odd vertices, 8 unit pairs
+		{7, 84 + 12},   // 20 odd vertices: 8 unit pairs and 2 corner pairs
+		{15, 420 + 28}, // 52 odd vertices: 24 unit pairs and 2 corner pairs
+	}
+	for _, tc := range tests {
+		in := gridGraph(tc.w, tc.w)
+		s, err := Solve(context.Background(), in, Options{Seed: 5, MaxIterations: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSolution(t, in, s)
+		if len(s.Trips) != 1 || s.Cost != tc.want {
+			t.Errorf("%d×%d grid: %d trips costing %d, want one trip of %d", tc.w, tc.w, len(s.Trips), s.Cost, tc.want)
+		}
+	}
+}
+
+func TestEulerTourIsPermutation(t *testing.T) {
+	for seed := int64(0); seed < 20; seed++ {
+		in := randomInstance(seed, 30, 30, 25, 0, seed%2 == 0)
+		p, err := newProblem(in, 1, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tour := p.eulerTour(rand.New(rand.NewSource(seed)))
+		if tour == nil {
+			continue // allowed: the search then starts from other tours
+		}
+		seen := make([]bool, p.n)
+		for _, x := range tour {
+			if seen[x] {
+				t.Fatalf("seed %d: task %d twice", seed, x)
+			}
+			seen[x] = true
+		}
+		if len(tour) != p.n {
+			t.Fatalf("seed %d: %d of %d tasks", seed, len(tour), p.n)
+		}
 	}
 }
