@@ -75,6 +75,9 @@ func readFile(t testing.TB, path string) (*Extract, error) {
 type tagCount struct {
 	shops, stations int
 	missingRefs     int
+	// boundaries counts administrative boundary relations and named closed boundary
+	// ways outside them: each is either an area or an incomplete one.
+	boundaries int
 	// streetM is the length of every walkable way over the node pairs both present:
 	// splitting into blocks must neither lose nor add street.
 	streetM float64
@@ -114,6 +117,7 @@ func countTags(t *testing.T, path string) tagCount {
 	}
 	nodes := map[osm.NodeID]orb.Point{}
 	var ways []*osm.Way
+	members := map[osm.WayID]bool{}
 	var c tagCount
 	for s.Scan() {
 		switch o := s.Object().(type) {
@@ -127,6 +131,16 @@ func countTags(t *testing.T, path string) tagCount {
 			}
 		case *osm.Way:
 			ways = append(ways, o)
+		case *osm.Relation:
+			typ := o.Tags.Find("type")
+			if o.Tags.Find("boundary") == "administrative" && (typ == "boundary" || typ == "multipolygon") {
+				c.boundaries++
+				for _, m := range o.Members {
+					if m.Type == osm.TypeWay {
+						members[osm.WayID(m.Ref)] = true
+					}
+				}
+			}
 		}
 	}
 	if err := s.Err(); err != nil {
@@ -148,6 +162,9 @@ func countTags(t *testing.T, path string) tagCount {
 			}
 		}
 		closed := len(w.Nodes) >= 4 && w.Nodes[0].ID == w.Nodes[len(w.Nodes)-1].ID
+		if closed && !members[w.ID] && w.Tags.Find("boundary") == "administrative" && w.Tags.Find("name") != "" {
+			c.boundaries++
+		}
 		if closed && present > 0 {
 			if isShop(w.Tags) {
 				c.shops++
@@ -195,6 +212,9 @@ func TestReadOSMRealFiles(t *testing.T) {
 			}
 			if math.Abs(streetM-want.streetM) > 1e-6*want.streetM {
 				t.Errorf("blocks add up to %.3f m of street, the ways to %.3f m", streetM, want.streetM)
+			}
+			if got := len(ex.Areas) + ex.IncompleteAreas; got != want.boundaries {
+				t.Errorf("%d areas + %d incomplete, independent count of boundaries %d", len(ex.Areas), ex.IncompleteAreas, want.boundaries)
 			}
 			if len(ex.Stations) != want.stations {
 				t.Errorf("stations = %d, independent count %d", len(ex.Stations), want.stations)
@@ -250,15 +270,22 @@ func checkBlocks(t *testing.T, ex *Extract, inHeader bool) {
 	}
 }
 
-func TestReadOSMAndorraAreas(t *testing.T) {
+func TestReadOSMAndorra(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 3 MB of bzip2 XML")
 	}
-	ex, err := readFile(t, andorraPath(t))
+	path := andorraPath(t)
+	ex, err := readFile(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkBlocks(t, ex, false)
+	want := countTags(t, path)
+	if len(ex.Shops) != want.shops || len(ex.Stations) != want.stations || ex.MissingNodeRefs != want.missingRefs ||
+		len(ex.Areas)+ex.IncompleteAreas != want.boundaries {
+		t.Errorf("shops %d, stations %d, missing refs %d, areas %d+%d incomplete; independent count %+v",
+			len(ex.Shops), len(ex.Stations), ex.MissingNodeRefs, len(ex.Areas), ex.IncompleteAreas, want)
+	}
 	var country *Area
 	for i, a := range ex.Areas {
 		if a.SourceID == "r9407" {
