@@ -423,23 +423,24 @@ func writeAreas(ctx context.Context, tx pgx.Tx, areas []geo.Area, sum *ImportSum
 		return fmt.Errorf("write areas: %w", err)
 	}
 	// Parents are linked after every area of the batch exists, so the batch's order does not
-	// matter. A changed parent counts as an update unless the row was inserted just now.
-	tag, err := tx.Exec(ctx, `
-		UPDATE areas a SET parent_id = p.id, updated_at = now()
-		FROM stage_areas s LEFT JOIN areas p ON p.source_id = s.parent_source_id
-		WHERE a.source_id = s.source_id AND a.parent_id IS DISTINCT FROM p.id
-		  AND a.created_at <> now()`)
+	// matter. A row the merge left alone (updated_at from an earlier transaction) whose
+	// parent changes is an update after all.
+	var moved int
+	err = tx.QueryRow(ctx, `
+		WITH target AS (
+			SELECT a.id, p.id AS parent_id, a.updated_at <> now() AS untouched
+			FROM stage_areas s
+			JOIN areas a ON a.source_id = s.source_id
+			LEFT JOIN areas p ON p.source_id = s.parent_source_id
+			WHERE a.parent_id IS DISTINCT FROM p.id),
+		linked AS (
+			UPDATE areas a SET parent_id = t.parent_id, updated_at = now()
+			FROM target t WHERE a.id = t.id
+			RETURNING a.id)
+		SELECT count(*) FROM linked JOIN target USING (id) WHERE target.untouched`).Scan(&moved)
 	if err != nil {
 		return fmt.Errorf("write areas: link parents: %w", err)
 	}
-	moved := int(tag.RowsAffected())
-	if _, err := tx.Exec(ctx, `
-		UPDATE areas a SET parent_id = p.id
-		FROM stage_areas s JOIN areas p ON p.source_id = s.parent_source_id
-		WHERE a.source_id = s.source_id AND a.parent_id IS NULL AND a.created_at = now()`); err != nil {
-		return fmt.Errorf("write areas: link parents: %w", err)
-	}
-	moved = min(moved, up.Unchanged)
 	up.Updated += moved
 	up.Unchanged -= moved
 	sum.Rows.add(up)

@@ -280,6 +280,19 @@ func TestImportAreasRepairsInvalidPolygonsAndLinksParentsAcrossImports(t *testin
 	if err := s.pool.QueryRow(ctx, `SELECT p.source_id FROM areas a JOIN areas p ON p.id = a.parent_id WHERE a.source_id = 'g1'`).Scan(&parent); err != nil || parent != "c2" {
 		t.Errorf("g1 parent %q (%v), want c2", parent, err)
 	}
+
+	// Renamed and moved back at once: one updated row, not two.
+	grid.Name, grid.ParentSourceID = "Grid One", "c1"
+	sum, err = s.ImportAreas(ctx, []geo.Area{other, grid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != (Upserted{Updated: 1, Unchanged: 1}) {
+		t.Errorf("renaming and moving g1: rows %+v, want 1 updated, 1 unchanged", sum.Rows)
+	}
+	if err := s.pool.QueryRow(ctx, `SELECT p.source_id FROM areas a JOIN areas p ON p.id = a.parent_id WHERE a.source_id = 'g1'`).Scan(&parent); err != nil || parent != "c1" {
+		t.Errorf("g1 parent %q (%v), want c1", parent, err)
+	}
 }
 
 func TestAreaKind(t *testing.T) {
