@@ -215,6 +215,17 @@ func (ls *localSearch) pl(cost, load int64) float64 {
 	return float64(cost) + ls.pen*float64(ls.excess(load))
 }
 
+// bound is the penalised cost of a trip of the given load that contains, among
+// others, tasks whose own trip costs cost: a lower bound when serving a link never
+// costs less than the shortest way across it (then dropping a task from a trip never
+// makes it dearer). Otherwise there is no bound and every candidate is priced.
+func (ls *localSearch) bound(cost, load int64) float64 {
+	if !ls.p.monotone {
+		return math.Inf(-1)
+	}
+	return ls.pl(cost, load)
+}
+
 // raw returns the cost and load of the trip made of pieces.
 func (ls *localSearch) raw(pcs ...piece) (cost, load int64) {
 	p := ls.p
@@ -499,14 +510,14 @@ func (ls *localSearch) tryPair(u, v int) bool {
 	restV := []piece{{rv, 0, iv - 1, false}, {rv, iv + 1, Lv - 1, false}}
 	restVCost, restVLoad := ls.raw(restV...)
 	// relocate u after v, before v
-	if lb := ls.pl(rv.cost, rv.load+dem[u]); ls.accept(ru, ls.pl(restUCost, restULoad), rv, lb) {
+	if lb := ls.bound(rv.cost, rv.load+dem[u]); ls.accept(ru, ls.pl(restUCost, restULoad), rv, lb) {
 		if try(restU, ls.pl(restUCost, restULoad), []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}, lb) ||
 			try(restU, ls.pl(restUCost, restULoad), []piece{{rv, 0, iv - 1, false}, U, {rv, iv, Lv - 1, false}}, lb) {
 			return true
 		}
 	}
 	// swap u and v
-	if lbA, lbB := ls.pl(restUCost, restULoad+dem[v]), ls.pl(restVCost, restVLoad+dem[u]); ls.accept(ru, lbA, rv, lbB) &&
+	if lbA, lbB := ls.bound(restUCost, restULoad+dem[v]), ls.bound(restVCost, restVLoad+dem[u]); ls.accept(ru, lbA, rv, lbB) &&
 		try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 1, Lu - 1, false}}, unknown,
 			[]piece{{rv, 0, iv - 1, false}, U, {rv, iv + 1, Lv - 1, false}}, lbB) {
 		return true
@@ -516,14 +527,14 @@ func (ls *localSearch) tryPair(u, v int) bool {
 		restUX := []piece{{ru, 0, iu - 1, false}, {ru, iu + 2, Lu - 1, false}}
 		restUXCost, restUXLoad := ls.raw(restUX...)
 		// relocate (u, x) after v, as is and reversed
-		if lb := ls.pl(rv.cost, rv.load+dem[u]+dem[x]); ls.accept(ru, ls.pl(restUXCost, restUXLoad), rv, lb) {
+		if lb := ls.bound(rv.cost, rv.load+dem[u]+dem[x]); ls.accept(ru, ls.pl(restUXCost, restUXLoad), rv, lb) {
 			if try(restUX, ls.pl(restUXCost, restUXLoad), []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}, lb) ||
 				try(restUX, ls.pl(restUXCost, restUXLoad), []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, true}, {rv, iv + 1, Lv - 1, false}}, lb) {
 				return true
 			}
 		}
 		// swap (u, x) with v
-		if lbA, lbB := ls.pl(restUXCost, restUXLoad+dem[v]), ls.pl(restVCost, restVLoad+dem[u]+dem[x]); ls.accept(ru, lbA, rv, lbB) &&
+		if lbA, lbB := ls.bound(restUXCost, restUXLoad+dem[v]), ls.bound(restVCost, restVLoad+dem[u]+dem[x]); ls.accept(ru, lbA, rv, lbB) &&
 			try([]piece{{ru, 0, iu - 1, false}, V, {ru, iu + 2, Lu - 1, false}}, unknown,
 				[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}, lbB) {
 			return true
@@ -532,22 +543,28 @@ func (ls *localSearch) tryPair(u, v int) bool {
 		if hasY {
 			y := rv.tasks[iv+1]
 			restVYCost, restVYLoad := ls.raw(piece{rv, 0, iv - 1, false}, piece{rv, iv + 2, Lv - 1, false})
-			if lbA, lbB := ls.pl(restUXCost, restUXLoad+dem[v]+dem[y]), ls.pl(restVYCost, restVYLoad+dem[u]+dem[x]); ls.accept(ru, lbA, rv, lbB) &&
+			if lbA, lbB := ls.bound(restUXCost, restUXLoad+dem[v]+dem[y]), ls.bound(restVYCost, restVYLoad+dem[u]+dem[x]); ls.accept(ru, lbA, rv, lbB) &&
 				try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}}, unknown,
 					[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 2, Lv - 1, false}}, lbB) {
 				return true
 			}
 		}
 	}
-	// 2-opt*: exchange tails after u and after v
-	if try([]piece{{ru, 0, iu, false}, {rv, iv + 1, Lv - 1, false}}, unknown,
-		[]piece{{rv, 0, iv, false}, {ru, iu + 1, Lu - 1, false}}, 0) {
-		return true
-	}
-	// 2-opt* with reversal: u's head joins v's head reversed, the tails likewise
-	if try([]piece{{ru, 0, iu, false}, {rv, 1, iv, true}, {rv, Lv - 1, Lv - 1, false}}, unknown,
-		[]piece{{ru, 0, 0, false}, {ru, iu + 1, Lu - 2, true}, {rv, iv + 1, Lv - 1, false}}, 0) {
-		return true
+	// 2-opt*: exchange tails after u and after v; when v opens its trip, also after the
+	// depot before v (u's head then takes all of v's trip).
+	for jv := iv; jv >= iv-1 && jv >= 0; jv-- {
+		if jv < iv && iv != 1 {
+			break
+		}
+		if try([]piece{{ru, 0, iu, false}, {rv, jv + 1, Lv - 1, false}}, unknown,
+			[]piece{{rv, 0, jv, false}, {ru, iu + 1, Lu - 1, false}}, 0) {
+			return true
+		}
+		// 2-opt* with reversal: u's head joins v's head reversed, the tails likewise
+		if try([]piece{{ru, 0, iu, false}, {rv, 1, jv, true}, {rv, Lv - 1, Lv - 1, false}}, unknown,
+			[]piece{{ru, 0, 0, false}, {ru, iu + 1, Lu - 2, true}, {rv, jv + 1, Lv - 1, false}}, 0) {
+			return true
+		}
 	}
 	return false
 }

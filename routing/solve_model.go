@@ -24,6 +24,10 @@ type problem struct {
 	neigh    [][]int32 // granular neighbourhood: closest tasks first
 	totDem   int64
 	maxDD    int64 // largest finite task-to-task distance, to scale penalties
+	// monotone holds when every service costs at least the shortest deadhead across its
+	// link: removing a task from a trip then never makes the trip dearer, which the
+	// local search uses to prune.
+	monotone bool
 }
 
 // newProblem builds the task model and the distance matrix over task endpoints. Only
@@ -96,6 +100,21 @@ func newProblem(in *Instance, workers, granularity int) (*problem, error) {
 		if !ok {
 			l := in.Links[p.link[t]]
 			return nil, fmt.Errorf("instance %s: required link (%d,%d) cannot be served on a trip from and back to depot %d", in.Name, l.From+1, l.To+1, in.Depot+1)
+		}
+	}
+	p.monotone = true
+	for t := 0; t < p.n; t++ {
+		for m := 0; m < 2; m++ {
+			// dd from the start of mode m to its own end: the node pair (opposite mode
+			// ends where m starts) exists only for edges; arcs use the key matrix.
+			l := in.Links[p.link[t]]
+			s, e := keyOf[l.From], keyOf[l.To]
+			if m == 1 && !l.Directed {
+				s, e = e, s
+			}
+			if p.serv[t] < kd[s*nk+e] {
+				p.monotone = false
+			}
 		}
 	}
 	p.single = make([]seg, p.n+1)

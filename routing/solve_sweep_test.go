@@ -91,6 +91,12 @@ func TestCARPSweep(t *testing.T) {
 	}
 	threads, _ := strconv.Atoi(os.Getenv("GRIDSWEEP_CARP_THREADS"))
 	only := os.Getenv("GRIDSWEEP_CARP_ONLY")
+	// GRIDSWEEP_CARP_ITERS caps educations instead of time: machine-independent numbers
+	// for comparing variants on a busy machine.
+	iters, _ := strconv.Atoi(os.Getenv("GRIDSWEEP_CARP_ITERS"))
+	if iters > 0 {
+		secs = 3600
+	}
 	dir := carpDataDir(t)
 	bks := loadBKS(t, dir)
 	for _, set := range strings.Split(sets, ",") {
@@ -107,7 +113,7 @@ func TestCARPSweep(t *testing.T) {
 			var firstAt time.Duration
 			b, hasBKS := bks[name]
 			start := time.Now()
-			sol, err := Solve(context.Background(), in, Options{Seconds: secs, Threads: threads, Seed: 1,
+			sol, err := Solve(context.Background(), in, Options{Seconds: secs, Threads: threads, Seed: 1, MaxIterations: iters,
 				Progress: func(best int64, el time.Duration) {
 					if hasBKS && best <= b && firstAt == 0 {
 						firstAt = el

@@ -275,7 +275,7 @@ func TestSolveCancelledReturnsValidSolution(t *testing.T) {
 
 func TestSolveUnlimitedCapacityIsOneTrip(t *testing.T) {
 	in := randomInstance(13, 40, 40, 50, 0, true)
-	s, err := Solve(context.Background(), in, Options{Seed: 1, MaxIterations: 120})
+	s, err := Solve(context.Background(), in, Options{Seed: 1, MaxIterations: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
