@@ -58,9 +58,11 @@ type ImportSummary struct {
 
 // Categories lists the shop categories in the order summaries print them. The shops
 // table's CHECK constraint allows exactly these.
-var Categories = []geo.Category{
-	geo.CategorySupermarket, geo.CategoryRestaurant, geo.CategoryBarber,
-	geo.CategoryCarWash, geo.CategoryLaundry, geo.CategoryOther,
+func Categories() []geo.Category {
+	return []geo.Category{
+		geo.CategorySupermarket, geo.CategoryRestaurant, geo.CategoryBarber,
+		geo.CategoryCarWash, geo.CategoryLaundry, geo.CategoryOther,
+	}
 }
 
 // ErrInvalidFeature marks input the database would reject: bad coordinates, an unknown
@@ -251,8 +253,8 @@ func writeBlocks(ctx context.Context, tx pgx.Tx, blocks []geo.Block, sum *Import
 
 func writeShops(ctx context.Context, tx pgx.Tx, shops []geo.Shop, sum *ImportSummary) error {
 	seen := make(map[string]bool, len(shops))
-	valid := make(map[geo.Category]bool, len(Categories))
-	for _, c := range Categories {
+	valid := map[geo.Category]bool{}
+	for _, c := range Categories() {
 		valid[c] = true
 	}
 	if sum.ShopsByCategory == nil {

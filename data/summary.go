@@ -22,8 +22,8 @@ func (s ImportSummary) Print(w io.Writer) error {
 		}
 	}
 	if s.Shops > 0 || s.Nodes > 0 {
-		parts := make([]string, 0, len(Categories))
-		for _, c := range Categories {
+		var parts []string
+		for _, c := range Categories() {
 			parts = append(parts, fmt.Sprintf("%s %d", c, s.ShopsByCategory[c]))
 		}
 		fmt.Fprintf(&b, "shops     %7d  %s\n", s.Shops, strings.Join(parts, ", "))
