@@ -31,6 +31,8 @@ type Options struct {
 	// Jobs queues plan jobs; nil makes POST /api/v1/plans answer 503 (the other plan
 	// endpoints only read the database and work without it).
 	Jobs *Jobs
+	// Tiles configures the tile server's cache (tiles.go).
+	Tiles TileOptions
 }
 
 // server carries the dependencies of every handler; it has no mutable state, so any number
@@ -148,6 +150,8 @@ func (s *server) routes() *mux.Router {
 	a("/visits", supWorker, s.handlePostVisits, http.MethodPost)
 	a("/gps", []string{data.RoleWorker}, s.handlePostGPS, http.MethodPost)
 
+
+	s.registerTiles(r, all)
 
 	return r
 }

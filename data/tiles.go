@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -302,4 +303,29 @@ func (s *Store) HeatBins(ctx context.Context, t maptile.Tile, pad int, f Coverag
 		return nil, fmt.Errorf("heat bins %d/%d/%d: %w", t.Z, t.X, t.Y, err)
 	}
 	return out, nil
+}
+
+// LayerBounds returns the lon/lat extent of a layer's features (of the area's, when area
+// is not 0), for TileJSON; ok is false when there are none.
+func (s *Store) LayerBounds(ctx context.Context, layer string, area int64) (b orb.Bound, ok bool, err error) {
+	table := "blocks"
+	switch layer {
+	case LayerShops:
+		table = "shops"
+	case LayerStations:
+		table = "stations"
+	}
+	var x0, y0, x1, y1 *float64
+	err = s.pool.QueryRow(ctx, `
+		WITH e AS (
+			SELECT ST_Extent(t.geom) AS box FROM `+table+` t
+			WHERE $1 = 0 OR EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(t.geom, a.geom)))
+		SELECT ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box) FROM e`, area).Scan(&x0, &y0, &x1, &y1)
+	if err != nil {
+		return b, false, fmt.Errorf("%s bounds: %w", layer, err)
+	}
+	if x0 == nil {
+		return b, false, nil
+	}
+	return orb.Bound{Min: orb.Point{*x0, *y0}, Max: orb.Point{*x1, *y1}}, true, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/puddle/v2"
 	"github.com/paulmach/orb"
 )
 
@@ -117,7 +118,8 @@ func (s *Store) closed() bool {
 	defer cancel()
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return err.Error() == "closed pool"
+		// pgxpool hands out puddle's sentinel unwrapped.
+		return errors.Is(err, puddle.ErrClosedPool)
 	}
 	c.Release()
 	return false
