@@ -341,6 +341,9 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			p.progress(sc)
 		}
 	}
+	// The budget: improvement rounds until 55 % of it, boundary moves until 70 %, piece
+	// merging until 80 %; the rest is left for writing the results.
+	p.setPhase(0.55)
 	for round := 0; round < 6 && !p.outOfTime(ctx); round++ {
 		before := bestScore
 		t := p.newTerritories(routes)
@@ -360,6 +363,31 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 		consider(routes)
 		if !bestScore.better(before) {
 			break // a round that finds nothing better would repeat itself
+		}
+	}
+	// Polish with the time left: move boundary blocks off the longest route while that
+	// shortens it, then hand stray pieces to neighbours.
+	p.setPhase(0.7)
+	if !p.outOfTime(ctx) {
+		cand := cloneRoutes(best)
+		t := p.newTerritories(cand)
+		t.rebalance(ctx, nil)
+		consider(cand)
+	}
+	p.setPhase(0.8)
+	for pass := 0; pass < 4 && !p.outOfTime(ctx); pass++ {
+		cand := cloneRoutes(best)
+		t := p.newTerritories(cand)
+		changed := t.mergePieces(ctx)
+		if len(changed) == 0 {
+			break
+		}
+		t.reroute(ctx, changed)
+		// Fewer pieces at no longer makespan is worth a slightly larger total.
+		if sc := p.score(cand); !sc.uneven || bestScore.uneven {
+			if sc.makespan <= bestScore.makespan {
+				best, bestScore = cand, sc
+			}
 		}
 	}
 	return best, nil
@@ -448,6 +476,10 @@ func (p *planner) progress(sc planScore) {
 
 // outOfTime reports whether the budget is spent; improvement rounds stop early enough to
 // leave time for writing the results.
+func (p *planner) setPhase(frac float64) {
+	p.deadline = p.began.Add(time.Duration(frac * p.opt.Seconds * float64(time.Second)))
+}
+
 func (p *planner) outOfTime(ctx context.Context) bool {
 	return ctx.Err() != nil || time.Now().After(p.deadline)
 }
@@ -524,34 +556,12 @@ func (p *planner) finish(routes []*Route) {
 	}
 }
 
-// pieces counts the connected pieces formed by a set of blocks.
+// pieces counts the connected pieces formed by a set of blocks (see pieceGroups).
 func (p *planner) pieces(blocks []int) int {
 	if len(blocks) == 0 {
 		return 0
 	}
-	parent := map[int]int{}
-	find := func(x int) int {
-		if _, ok := parent[x]; !ok {
-			parent[x] = x
-		}
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	for _, b := range blocks {
-		e := p.net.Edges[b]
-		ra, rb := find(e.From), find(e.To)
-		if ra != rb {
-			parent[ra] = rb
-		}
-	}
-	roots := map[int]bool{}
-	for _, b := range blocks {
-		roots[find(p.net.Edges[b].From)] = true
-	}
-	return len(roots)
+	return len(p.pieceGroups(blocks))
 }
 
 // report sorts the unreachable list so that reports are stable.

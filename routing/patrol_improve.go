@@ -97,8 +97,12 @@ func (t *territories) reroute(ctx context.Context, which []int) {
 }
 
 // pieceSets splits route ri's blocks into connected pieces, largest first.
-func (t *territories) pieceSets(ri int) [][]int {
-	blocks := t.blocksOf(ri)
+func (t *territories) pieceSets(ri int) [][]int { return t.p.pieceGroups(t.blocksOf(ri)) }
+
+// pieceGroups splits blocks into connected pieces, largest first. Two blocks are
+// connected when they share a node or when a bridge (a walk across open ground that joins
+// an island) links their nodes: a worker walks a bridge as part of the network.
+func (p *planner) pieceGroups(blocks []int) [][]int {
 	parent := map[int]int{}
 	find := func(x int) int {
 		if _, ok := parent[x]; !ok {
@@ -110,17 +114,27 @@ func (t *territories) pieceSets(ri int) [][]int {
 		}
 		return x
 	}
-	for _, b := range blocks {
-		e := t.p.net.Edges[b]
-		ra, rb := find(e.From), find(e.To)
-		if ra != rb {
+	union := func(a, b int) {
+		if ra, rb := find(a), find(b); ra != rb {
 			parent[ra] = rb
+		}
+	}
+	for _, b := range blocks {
+		e := p.net.Edges[b]
+		union(e.From, e.To)
+	}
+	for e := len(p.net.Blocks); e < len(p.net.Edges); e++ {
+		ed := p.net.Edges[e]
+		_, a := parent[ed.From]
+		_, b := parent[ed.To]
+		if a && b {
+			union(ed.From, ed.To)
 		}
 	}
 	byRoot := map[int][]int{}
 	var roots []int
 	for _, b := range blocks {
-		r := find(t.p.net.Edges[b].From)
+		r := find(p.net.Edges[b].From)
 		if _, ok := byRoot[r]; !ok {
 			roots = append(roots, r)
 		}
@@ -248,7 +262,15 @@ func (t *territories) neighbours(ri int, blocks []int) []int {
 	var out []int
 	for _, b := range blocks {
 		e := t.p.net.Edges[b]
+		ends := []int{e.From, e.To}
 		for _, v := range []int{e.From, e.To} {
+			for _, f := range t.p.net.Adj[v] {
+				if f >= len(t.owner) {
+					ends = append(ends, t.p.net.Other(f, v)) // across a bridge
+				}
+			}
+		}
+		for _, v := range ends {
 			for _, f := range t.p.net.Adj[v] {
 				if f >= len(t.owner) {
 					continue // a bridge
@@ -268,8 +290,12 @@ func (t *territories) neighbours(ri int, blocks []int) []int {
 // can take them without making the longest route longer, then re-routes the routes that
 // changed. It returns the routes that changed.
 func (t *territories) mergePieces(ctx context.Context) []int {
+	return t.mergePiecesUpTo(ctx, t.makespan())
+}
+
+// mergePiecesUpTo is mergePieces with an explicit bound on the receiving route.
+func (t *territories) mergePiecesUpTo(ctx context.Context, limit int64) []int {
 	changed := map[int]bool{}
-	limit := t.makespan()
 	for ri := range t.routes {
 		if ctx.Err() != nil || time.Now().After(t.p.deadline) {
 			break
@@ -310,4 +336,3 @@ func anyLocked(locked []bool, blocks []int) bool {
 	}
 	return false
 }
-

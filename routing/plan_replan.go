@@ -280,8 +280,21 @@ func (t *territories) rebalance(ctx context.Context, previous map[int]int) {
 			}
 			return cands[i].to < cands[j].to
 		})
-		c := cands[0]
-		tried[[2]int{c.b, c.to}] = true
+		// Take the best candidate that does not cut the longest territory in two.
+		longBlocks := t.blocksOf(long)
+		piecesNow := len(t.p.pieceGroups(longBlocks))
+		pick := -1
+		for i, c := range cands {
+			tried[[2]int{c.b, c.to}] = true
+			if len(t.p.pieceGroups(remove(append([]int(nil), longBlocks...), c.b))) <= piecesNow {
+				pick = i
+				break
+			}
+		}
+		if pick < 0 {
+			continue
+		}
+		c := cands[pick]
 		old := t.cost[long]
 		saved := [2]Walk{append(Walk(nil), t.routes[long].Walk...), append(Walk(nil), t.routes[c.to].Walk...)}
 		savedCost := [2]int64{t.cost[long], t.cost[c.to]}

@@ -89,6 +89,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		SnapToleranceM: *snapM, Capacity: *capacity,
 		Seconds: *seconds, Seed: *seed, Threads: *threads,
 	}
+	// The budget covers the whole command: what reading the file took is not left to the
+	// planner.
+	if left := *seconds - time.Since(began).Seconds(); *seconds > 0 {
+		opt.Seconds = max(left, 0.5)
+	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opt.Progress = func(makespan, elapsed time.Duration) {
 			fmt.Fprintf(stderr, "\rbest makespan %v after %.1f s   ", makespan.Round(time.Second), elapsed.Seconds())
