@@ -9,8 +9,19 @@ FUZZTIME ?= 2m
 
 .PHONY: build test demo db db-stop lint fuzz fuzz-short bench clean andorra
 
-build:
+build: web-deps
 	$(GO) build -o $(BIN) ./cmd/gridsweep
+
+# MapLibre GL JS for the pages (web/package-lock.json pins it): npm ci, then its dist files
+# are copied into the git-ignored web/static/vendor that go:embed picks up.
+MAPLIBRE_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl-shared.mjs maplibre-gl.css
+.PHONY: web-deps
+web-deps: web/static/vendor/.stamp
+web/static/vendor/.stamp: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	cp $(addprefix web/node_modules/maplibre-gl/dist/,$(MAPLIBRE_FILES)) web/static/vendor/
+	cp web/node_modules/maplibre-gl/LICENSE.txt web/static/vendor/maplibre-gl-LICENSE.txt
+	touch $@
 
 # Brings up the private PostGIS (or uses DATABASE_URL) and prints DATABASE_URL.
 db:
@@ -20,7 +31,8 @@ db-stop:
 	@scripts/postgis stop
 
 # Every test against a real PostGIS; CI=true makes a missing database a failure.
-test:
+test: web-deps
+	@scripts/browser-deps
 	@set -e; url="$$(scripts/postgis url)"; export DATABASE_URL="$$url"; \
 	$(GO) vet ./...; \
 	$(GO) test -count=1 -timeout 18m ./...; \

@@ -150,6 +150,7 @@ func (s *server) routes() *mux.Router {
 	a("/visits", supWorker, s.handlePostVisits, http.MethodPost)
 	a("/gps", []string{data.RoleWorker}, s.handlePostGPS, http.MethodPost)
 
+	s.registerWeb(r)
 
 	s.registerTiles(r, all)
 

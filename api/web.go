@@ -1,0 +1,19 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gridsweep/gridsweep/web"
+)
+
+// registerWeb mounts the browser pages and their assets (package web). They are public:
+// a page holds no data, it asks the API with the bearer token its user gives it.
+func (s *server) registerWeb(r *mux.Router) {
+	pages := web.Handler()
+	for _, p := range web.PagePaths() {
+		r.Handle(p, pages).Methods(http.MethodGet)
+	}
+	r.Handle(web.StaticPrefix+"{file:.+}", pages).Methods(http.MethodGet)
+}

@@ -1,0 +1,300 @@
+// A worker's route on the phone: the map with direction arrows, the step list, check-ins
+// that are queued in localStorage while offline and sent through the idempotent
+// POST /api/v1/visits when back (each tick gets its client key once, so a resend after a
+// lost answer is recorded once), the current position and the GPX file.
+import {
+  ApiError, announce, api, apiAll, bboxOf, createMap, download, formatDuration, formatKm,
+  loadMapLibre, saveToken, setupLangSwitch, t, tokenFor,
+} from './common.js';
+
+const $ = (id) => document.getElementById(id);
+const QUEUE_KEY = 'gridsweep.queue';
+const state = { token: tokenFor('worker'), me: null, planId: 0, route: null, shops: new Map(), map: null, position: null, sending: false };
+window.gridsweep = { state, routeDrawn: 0 };
+
+const fail = (err) => announce($('status'), t('error.generic', { detail: err.message }), 'error');
+const store = {
+  get: (k, d) => { try { return JSON.parse(localStorage.getItem(k)) ?? d; } catch { return d; } },
+  set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
+};
+
+/** clientKey is random and made once per tick; getRandomValues works on plain http too. */
+function clientKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return 'web-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// ---- the check-in queue ------------------------------------------------------------
+function queue() { return store.get(QUEUE_KEY, []); }
+
+function enqueue(visits) {
+  store.set(QUEUE_KEY, [...queue(), ...visits]);
+  renderQueue();
+  flush();
+}
+
+function renderQueue() {
+  const n = queue().length;
+  $('queue').textContent = n ? t('wk.queue', { n }) : t('wk.queue.none');
+  $('offline').hidden = navigator.onLine;
+}
+
+/** flush sends the queue in batches; what the server answered for leaves the queue. */
+async function flush() {
+  if (state.sending || !navigator.onLine || !state.token) return;
+  state.sending = true;
+  try {
+    for (;;) {
+      const batch = queue().slice(0, 500);
+      if (!batch.length) break;
+      const { json } = await api('/api/v1/visits', { token: state.token, method: 'POST', body: batch });
+      // created and duplicate both mean "stored"; key_taken cannot succeed on retry.
+      const answered = new Set((json.results || []).map((r) => r.client_key));
+      store.set(QUEUE_KEY, queue().filter((v) => !answered.has(v.client_key)));
+      if (!answered.size) break;
+    }
+    announce($('status'), '');
+  } catch (err) {
+    // Network failures keep the queue for the next try; a refusal is shown.
+    if (!(err instanceof ApiError && err.status === 0)) fail(err);
+  } finally {
+    state.sending = false;
+    renderQueue();
+  }
+}
+
+window.addEventListener('online', () => { renderQueue(); flush(); });
+window.addEventListener('offline', renderQueue);
+setInterval(flush, 20000);
+
+// ---- ticks -------------------------------------------------------------------------
+const ticksKey = () => 'gridsweep.ticks.' + state.planId;
+function ticks() { return store.get(ticksKey(), { steps: [], shops: [] }); }
+
+function visit(extra) {
+  const v = { client_key: clientKey(), plan_id: state.planId, visited_at: new Date().toISOString(), ...extra };
+  if (state.position) v.position = { type: 'Point', coordinates: state.position };
+  return v;
+}
+
+function tickStep(step) {
+  const tk = ticks();
+  if (tk.steps.includes(step.key)) return;
+  tk.steps.push(step.key);
+  store.set(ticksKey(), tk);
+  enqueue(step.block_ids.map((b) => visit({ block_id: b })));
+}
+
+function tickShop(shopId) {
+  const tk = ticks();
+  if (tk.shops.includes(shopId)) return;
+  tk.shops.push(shopId);
+  store.set(ticksKey(), tk);
+  enqueue([visit({ shop_id: shopId })]);
+}
+
+// ---- route -------------------------------------------------------------------------
+function stepsOf(route) {
+  const out = [];
+  for (const f of route.features) {
+    for (const s of f.properties.steps || []) out.push({ ...s, key: `${f.properties.seq}-${s.seq}`, block_ids: s.block_ids || [], shops: s.shops || [] });
+  }
+  return out;
+}
+
+function renderSteps() {
+  const list = $('steps');
+  if (!state.route) { list.replaceChildren(); return; }
+  const tk = ticks();
+  list.replaceChildren(...stepsOf(state.route).map((s, i) => {
+    const li = document.createElement('li');
+    const done = tk.steps.includes(s.key);
+    li.classList.toggle('done', done);
+    li.dataset.key = s.key;
+    const n = document.createElement('span');
+    n.className = 'seq';
+    n.textContent = String(i + 1);
+    n.setAttribute('aria-hidden', 'true');
+    const body = document.createElement('div');
+    const street = document.createElement('div');
+    street.className = 'street';
+    const kind = t('wk.step.' + s.kind) !== 'wk.step.' + s.kind ? t('wk.step.' + s.kind) : s.kind;
+    street.textContent = `${kind}: ${s.kind === 'station' ? s.station : s.street || '—'} · ${formatKm(s.distance_m || 0)} km · ${formatDuration(s.duration_s || 0)}`;
+    body.append(street);
+    if (s.shops.length) {
+      const shops = document.createElement('div');
+      shops.className = 'shops';
+      shops.append(t('wk.shops') + ' ');
+      for (const name of s.shops) {
+        const id = state.shops.get(name);
+        const lab = document.createElement('label');
+        lab.className = 'tick';
+        const cb = document.createElement('input');
+        cb.type = 'checkbox';
+        cb.setAttribute('aria-label', t('wk.shop.label', { name }));
+        cb.checked = id !== undefined && tk.shops.includes(id);
+        // A shop the API does not list under that name cannot be checked in by id.
+        cb.disabled = id === undefined || cb.checked;
+        cb.addEventListener('change', () => { tickShop(id); cb.disabled = true; });
+        lab.append(cb, name);
+        shops.append(lab, ' ');
+      }
+      body.append(shops);
+    }
+    const tick = document.createElement('label');
+    tick.className = 'tick';
+    if (s.block_ids.length) {
+      const cb = document.createElement('input');
+      cb.type = 'checkbox';
+      cb.className = 'step-tick';
+      cb.checked = done;
+      cb.disabled = done; // a check-in cannot be taken back
+      cb.setAttribute('aria-label', t('wk.tick.label', { n: i + 1, street: s.street || s.station || '' }));
+      cb.addEventListener('change', () => {
+        tickStep(s);
+        cb.disabled = true;
+        li.classList.add('done');
+      });
+      const txt = document.createElement('span');
+      txt.textContent = t('wk.tick');
+      txt.setAttribute('aria-hidden', 'true');
+      tick.append(cb, txt);
+    }
+    li.append(n, body, tick);
+    return li;
+  }));
+}
+
+function renderSummary() {
+  if (!state.route) return;
+  let m = 0;
+  let s = 0;
+  for (const f of state.route.features) { m += f.properties.length_m || 0; s += f.properties.duration_s || 0; }
+  $('summary').textContent = t('wk.summary', { km: formatKm(m), time: formatDuration(s) });
+}
+
+async function loadRoute(planId) {
+  state.planId = planId;
+  localStorage.setItem('gridsweep.worker.plan', String(planId));
+  $('planid').value = planId;
+  const cacheKey = 'gridsweep.route.' + planId + '.' + state.me.worker_id;
+  try {
+    const { json } = await api(`/api/v1/plans/${planId}/routes/${state.me.worker_id}`, { token: state.token });
+    state.route = json;
+    store.set(cacheKey, json);
+  } catch (err) {
+    // Offline: the route seen last time is still today's route.
+    const cached = store.get(cacheKey, null);
+    if (!(err instanceof ApiError && err.status === 0) || !cached) {
+      state.route = null;
+      renderSteps();
+      announce($('status'), t('wk.noroute', { detail: err.message }), 'error');
+      return;
+    }
+    state.route = cached;
+  }
+  try {
+    const shops = await apiAll('/api/v1/shops?limit=1000', state.token);
+    state.shops = new Map(shops.map((f) => [f.properties.name, f.id]));
+    store.set('gridsweep.shops', [...state.shops]);
+  } catch {
+    state.shops = new Map(store.get('gridsweep.shops', []));
+  }
+  $('gpx').disabled = false;
+  renderSummary();
+  renderSteps();
+  drawRoute();
+}
+
+function drawRoute() {
+  const map = state.map;
+  if (!map || !state.route) return;
+  map.getSource('route').setData(state.route);
+  const b = bboxOf(state.route.features.map((f) => f.geometry));
+  if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 30, animate: false, maxZoom: 18 });
+  map.once('idle', () => { window.gridsweep.routeDrawn = map.queryRenderedFeatures({ layers: ['route'] }).length; });
+}
+
+function addLayers(map) {
+  map.addSource('route', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addLayer({
+    id: 'route', type: 'line', source: 'route', layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#0b5cad', 'line-width': ['interpolate', ['linear'], ['zoom'], 13, 3, 18, 9] },
+  });
+  map.addLayer({
+    id: 'route-arrows', type: 'symbol', source: 'route',
+    layout: { 'symbol-placement': 'line', 'symbol-spacing': 60, 'icon-image': 'arrow', 'icon-size': 0.8, 'icon-allow-overlap': true },
+  });
+  map.addSource('me', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addLayer({
+    id: 'me', type: 'circle', source: 'me',
+    paint: { 'circle-radius': 8, 'circle-color': '#d62728', 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 },
+  });
+}
+
+// ---- position and GPX ----------------------------------------------------------------
+$('locate').addEventListener('click', () => {
+  if (!navigator.geolocation) return announce($('status'), t('wk.locate.none'), 'error');
+  navigator.geolocation.watchPosition((p) => {
+    state.position = [p.coords.longitude, p.coords.latitude];
+    if (state.map) {
+      state.map.getSource('me').setData({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: state.position } });
+      state.map.easeTo({ center: state.position });
+    }
+  }, () => announce($('status'), t('wk.locate.none'), 'error'), { enableHighAccuracy: true, maximumAge: 10000 });
+});
+
+$('gpx').addEventListener('click', () => {
+  download(`/api/v1/plans/${state.planId}/routes/${state.me.worker_id}.gpx`, `route-plan${state.planId}.gpx`, state.token).catch(fail);
+});
+$('load').addEventListener('click', () => {
+  const id = Number($('planid').value);
+  if (id) loadRoute(id).catch(fail);
+});
+
+// ---- start ---------------------------------------------------------------------------
+$('tokenform').addEventListener('submit', (e) => {
+  e.preventDefault();
+  state.token = $('token').value.trim();
+  saveToken('worker', state.token);
+  start().catch(fail);
+});
+
+async function start() {
+  renderQueue();
+  if (!state.token) { $('tokenform').hidden = false; return; }
+  try {
+    ({ json: state.me } = await api('/api/v1/me', { token: state.token }));
+    store.set('gridsweep.me', state.me);
+  } catch (err) {
+    const cached = store.get('gridsweep.me', null);
+    if (err instanceof ApiError && err.status === 0 && cached) {
+      state.me = cached;
+    } else {
+      $('tokenform').hidden = false;
+      $('tokenerror').textContent = t('token.bad', { detail: err.message });
+      return;
+    }
+  }
+  if (state.me.role !== 'worker' || !state.me.worker_id) {
+    $('tokenform').hidden = false;
+    $('tokenerror').textContent = t('wk.needworker');
+    return;
+  }
+  $('tokenform').hidden = true;
+  try {
+    const maplibregl = await loadMapLibre($('map'));
+    state.map = await createMap(maplibregl, $('map'), state.token);
+    window.gridsweep.map = state.map;
+    addLayers(state.map);
+  } catch (err) {
+    fail(err); // the step list works without the map
+  }
+  const plan = Number(new URL(location.href).searchParams.get('plan')) || Number(localStorage.getItem('gridsweep.worker.plan'));
+  if (plan) await loadRoute(plan);
+  flush();
+  window.gridsweep.ready = true;
+}
+
+setupLangSwitch($('lang'), () => { renderSteps(); renderSummary(); renderQueue(); });
+start().catch(fail);

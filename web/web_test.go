@@ -1,0 +1,145 @@
+package web
+
+import (
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestHandler(t *testing.T) {
+	h := Handler()
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		contains     string // in the body
+		ctype        string // prefix of Content-Type
+		frame        string // frame-ancestors value in the CSP
+	}{
+		{"GET", "/", 200, `href="/supervisor"`, "text/html", "'none'"},
+		{"GET", "/supervisor", 200, `src="/static/js/supervisor.js"`, "text/html", "'none'"},
+		{"GET", "/worker", 200, `src="/static/js/worker.js"`, "text/html", "'none'"},
+		{"GET", "/embed", 200, `src="/static/js/embed.js"`, "text/html", "*"},
+		{"GET", "/embed/snippet", 200, `src="/static/js/snippet.js"`, "text/html", "'none'"},
+		{"GET", "/static/js/common.js", 200, "export function t(", "text/javascript", "'none'"},
+		{"GET", "/static/css/app.css", 200, ":focus-visible", "text/css", "'none'"},
+		{"GET", "/static/nope.js", 404, "", "", ""},
+		{"GET", "/static/../web.go", 404, "", "", ""},
+		{"GET", "/elsewhere", 404, "", "", ""},
+		{"POST", "/supervisor", 405, "", "", ""},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+			res := rec.Result()
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d", res.StatusCode, tc.status)
+			}
+			if tc.status != 200 {
+				return
+			}
+			if !strings.Contains(string(body), tc.contains) {
+				t.Errorf("body lacks %q", tc.contains)
+			}
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, tc.ctype) {
+				t.Errorf("Content-Type %q, want %s…", ct, tc.ctype)
+			}
+			if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors "+tc.frame) {
+				t.Errorf("CSP %q does not end with frame-ancestors %s", csp, tc.frame)
+			}
+		})
+	}
+}
+
+// TestPagesReferenceOnlyEmbeddedAssets catches a page pointing at a script or style that
+// is not in the binary (the vendored map library may be absent in a bare go build).
+func TestPagesReferenceOnlyEmbeddedAssets(t *testing.T) {
+	h := Handler()
+	for _, p := range PagePaths() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		body := rec.Body.String()
+		for _, attr := range []string{`src="`, `href="`} {
+			for rest := body; ; {
+				i := strings.Index(rest, attr)
+				if i < 0 {
+					break
+				}
+				rest = rest[i+len(attr):]
+				ref := rest[:strings.IndexByte(rest, '"')]
+				if !strings.HasPrefix(ref, StaticPrefix) || (strings.HasPrefix(ref, StaticPrefix+"vendor/") && !HasMapLibrary()) {
+					continue
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, ref, nil))
+				if rec.Code != 200 {
+					t.Errorf("%s refers to %s, which answers %d", p, ref, rec.Code)
+				}
+			}
+		}
+	}
+}
+
+// TestI18nKeysInBothLanguages keeps the two string tables in step: every key the
+// pages use exists in English and Chinese.
+func TestI18nKeysInBothLanguages(t *testing.T) {
+	b, err := fs.ReadFile(Static(), "js/i18n.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	zh := strings.Index(src, "'zh-CN': {")
+	if zh < 0 {
+		t.Fatal("no zh-CN table")
+	}
+	keys := func(s string) map[string]bool {
+		out := map[string]bool{}
+		for _, line := range strings.Split(s, "\n") {
+			line = strings.TrimSpace(line)
+			if strings.HasPrefix(line, "'") && strings.Contains(line, "':") && !strings.HasSuffix(line, "{") {
+				out[line[1:strings.Index(line[1:], "'")+1]] = true
+			}
+		}
+		return out
+	}
+	en, cn := keys(src[:zh]), keys(src[zh:])
+	if len(en) < 50 {
+		t.Fatalf("only %d English keys found", len(en))
+	}
+	for k := range en {
+		if !cn[k] {
+			t.Errorf("key %q has no Chinese string", k)
+		}
+	}
+	for k := range cn {
+		if !en[k] {
+			t.Errorf("key %q has no English string", k)
+		}
+	}
+	// Every key a page or script names is in the table (dynamic 'wk.step.' + kind and
+	// 'status.' + status keys are listed in full in the table and skipped here).
+	used := regexp.MustCompile(`data-i18n(?:-aria|-placeholder|-title)?="([a-z.]+)"|\bt\('([a-z.]+)'`)
+	err = fs.WalkDir(Static(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(path, "vendor/") {
+			return err
+		}
+		b, err := fs.ReadFile(Static(), path)
+		if err != nil {
+			return err
+		}
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			k := m[1] + m[2]
+			if !en[k] && !strings.HasSuffix(k, ".") {
+				t.Errorf("%s uses the string %q, which the table lacks", path, k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
