@@ -7,6 +7,7 @@ import (
 )
 
 func TestHealthReadyMetrics(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	if res := f.do("GET", "/healthz", "", nil); res.status != 200 || res.json["status"] != "ok" {
 		t.Fatalf("healthz: %v", res)
@@ -26,6 +27,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 }
 
 func TestReadyzDatabaseDown(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.store.Close()
 	wantProblem(t, f.do("GET", "/readyz", "", nil), http.StatusServiceUnavailable, KindUnavailable)

@@ -30,6 +30,7 @@ type matrixCase struct {
 var keySeq atomic.Int64
 
 func TestAuthMatrix(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	pick := func(own bool, a, b int64) int64 {

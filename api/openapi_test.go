@@ -17,6 +17,7 @@ var muxVar = regexp.MustCompile(`\{([a-zA-Z_]+):[^}]*\}`)
 // TestOpenAPIMatchesRouter keeps the document true: every registered route is documented
 // and every documented operation is registered.
 func TestOpenAPIMatchesRouter(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	res := f.do("GET", "/api/v1/openapi.json", "", nil)
 	if res.status != 200 || res.json["openapi"] != "3.0.3" {

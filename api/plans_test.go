@@ -109,6 +109,7 @@ func (f *fixture) waitPlan(id int64, cond func(status string) bool) map[string]a
 }
 
 func TestPlanJobLifecycle(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.addStreetGrid()
 	jobs := f.startJobs(1, nil)
@@ -254,6 +255,7 @@ func TestPlanJobLifecycle(t *testing.T) {
 }
 
 func TestPlanJobCancel(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.addStreetGrid()
 	// The plan waits until it is cancelled.
@@ -295,6 +297,7 @@ func TestPlanJobCancel(t *testing.T) {
 // TestPlanJobSurvivesRestart interrupts a running plan by stopping its server's job
 // runner (as a deploy would), then starts a new one: the plan completes there.
 func TestPlanJobSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.addStreetGrid()
 	// The first runner holds the plan until it is shut down.

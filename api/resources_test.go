@@ -8,6 +8,7 @@ import (
 )
 
 func TestAreasHappyPath(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	sup := f.tok["supervisor:A"]
 
@@ -61,6 +62,7 @@ func TestAreasHappyPath(t *testing.T) {
 }
 
 func TestBlocksBBoxAndPagination(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	v := f.tok["viewer:A"]
 	res := f.do("GET", "/api/v1/blocks", v, nil)
@@ -125,6 +127,7 @@ func TestBlocksBBoxAndPagination(t *testing.T) {
 }
 
 func TestPointsCRUD(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	sup := f.tok["supervisor:A"]
 	for _, kind := range []string{"shops", "stations"} {
@@ -174,6 +177,7 @@ func TestPointsCRUD(t *testing.T) {
 }
 
 func TestWorkersCRUD(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	sup := f.tok["supervisor:A"]
 	res := f.do("GET", "/api/v1/workers", sup, nil)
@@ -208,6 +212,7 @@ func TestWorkersCRUD(t *testing.T) {
 }
 
 func TestProblems(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	sup := f.tok["supervisor:A"]
 	point := map[string]any{"type": "Point", "coordinates": []float64{10.004, 50.004}}
@@ -257,6 +262,7 @@ func TestProblems(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	res := f.do("OPTIONS", "/api/v1/shops", "", nil, "Origin", "https://dash.example", "Access-Control-Request-Method", "GET")
 	if res.status != 204 || res.header.Get("Access-Control-Allow-Origin") != "https://dash.example" ||

@@ -9,6 +9,7 @@ import (
 )
 
 func TestVisitsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	w := f.tok["worker:A"]
@@ -88,6 +89,7 @@ func TestVisitsIdempotent(t *testing.T) {
 // TestVisitsConcurrentRetries sends the same offline queue from many goroutines at once,
 // as a phone retrying on a flaky network would, and checks each check-in landed once.
 func TestVisitsConcurrentRetries(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	const keys, senders = 50, 8
 	batch := make([]map[string]any, keys)
@@ -129,6 +131,7 @@ func TestVisitsConcurrentRetries(t *testing.T) {
 }
 
 func TestGPSBatches(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	pts := make([]map[string]any, 20)

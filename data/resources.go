@@ -168,19 +168,13 @@ type BlockRecord struct {
 // ListBlocks returns the blocks that intersect area's boundary and, when bbox is set, the
 // box. The && test against ST_MakeEnvelope lets the planner use blocks_geom_gist.
 func (s *Store) ListBlocks(ctx context.Context, area int64, bbox *ListBBox, page ListPage) ([]BlockRecord, error) {
-	var box []any
-	if bbox != nil {
-		box = []any{bbox[0], bbox[1], bbox[2], bbox[3]}
-	} else {
-		box = []any{nil, nil, nil, nil}
-	}
-	rows, err := s.pool.Query(ctx, `
+	q, args := `
 		SELECT b.id, b.source_id, b.name, b.highway, b.length_m, b.oneway, ST_AsGeoJSON(b.geom, 7)::text
 		FROM blocks b, areas a
-		WHERE a.id = $1 AND b.geom && a.geom AND ST_Intersects(b.geom, a.geom)
-		  AND ($2::float8 IS NULL OR b.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
-		  AND b.id > $6
-		ORDER BY b.id LIMIT $7`, append(append([]any{area}, box...), page.After, page.Limit)...)
+		WHERE a.id = $1 AND b.geom && a.geom AND ST_Intersects(b.geom, a.geom) AND b.id > $2`,
+		[]any{area, page.After, page.Limit}
+	q, args = apiBBoxClause(q, args, "b.geom", bbox)
+	rows, err := s.pool.Query(ctx, q+` ORDER BY b.id LIMIT $3`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list blocks: %w", err)
 	}
@@ -195,4 +189,16 @@ func (s *Store) ListBlocks(ctx context.Context, area int64, bbox *ListBBox, page
 		return nil, fmt.Errorf("list blocks: %w", err)
 	}
 	return out, nil
+}
+
+// apiBBoxClause adds "geom && box" to a query only when a box is given: a clause written
+// as "$n IS NULL OR geom && box" would keep a generic prepared plan from using the GIST
+// index.
+func apiBBoxClause(q string, args []any, column string, bbox *ListBBox) (string, []any) {
+	if bbox == nil {
+		return q, args
+	}
+	n := len(args)
+	q += fmt.Sprintf(" AND %s && ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", column, n+1, n+2, n+3, n+4)
+	return q, append(args, bbox[0], bbox[1], bbox[2], bbox[3])
 }

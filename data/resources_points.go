@@ -82,21 +82,19 @@ func (s *Store) ListPoints(ctx context.Context, t PointTable, f PointFilter, pag
 	if err := t.valid(); err != nil {
 		return nil, err
 	}
-	box := []any{nil, nil, nil, nil}
-	if f.BBox != nil {
-		box = []any{f.BBox[0], f.BBox[1], f.BBox[2], f.BBox[3]}
-	}
-	// Stations have no category: their filter only consumes the parameter.
-	catFilter := ` AND $8::text IS NOT NULL`
-	if t == ShopsTable {
-		catFilter = ` AND ($8::text = '' OR p.category = $8::text)`
+	// Stations have no category.
+	catFilter := ""
+	if t == ShopsTable && f.Category != "" {
+		catFilter = ` AND p.category = $4`
 	}
 	q := `SELECT ` + t.qualifiedColumns("p.") + ` FROM ` + string(t) + ` p, areas a
-		WHERE a.id = $1 AND p.geom && a.geom AND ST_Intersects(p.geom, a.geom)
-		  AND ($2::float8 IS NULL OR p.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
-		  AND p.id > $6` + catFilter + `
-		ORDER BY p.id LIMIT $7`
-	args := append(append([]any{f.Area}, box...), page.After, page.Limit, f.Category)
+		WHERE a.id = $1 AND p.geom && a.geom AND ST_Intersects(p.geom, a.geom) AND p.id > $2` + catFilter
+	args := []any{f.Area, page.After, page.Limit}
+	if catFilter != "" {
+		args = append(args, f.Category)
+	}
+	q, args = apiBBoxClause(q, args, "p.geom", f.BBox)
+	q += ` ORDER BY p.id LIMIT $3`
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", t, err)
