@@ -228,29 +228,31 @@ func (ls *localSearch) bound(cost, load int64) float64 {
 
 // raw returns the cost and load of the trip made of pieces.
 func (ls *localSearch) raw(pcs ...piece) (cost, load int64) {
-	p := ls.p
-	var v [2]int64
+	N, dd := ls.p.N, ls.p.dd
+	var v0, v1 int64
 	last := -1
 	var tmp seg
-	for _, pc := range pcs {
+	for k := range pcs {
+		pc := &pcs[k]
 		if pc.r != nil && pc.i > pc.j {
 			continue
 		}
-		sp := ls.segRef(pc, &tmp)
+		sp := ls.segRef(*pc, &tmp)
 		if last < 0 {
-			v = sp.c[0]
+			v0, v1 = sp.c[0][0], sp.c[0][1]
 		} else {
-			row := 2 * last * p.N
-			col := 2 * int(sp.first)
-			a0 := min(v[0]+p.dd[row+col], v[1]+p.dd[row+p.N+col])
-			a1 := min(v[0]+p.dd[row+col+1], v[1]+p.dd[row+p.N+col+1])
-			v[0] = min(a0+sp.c[0][0], a1+sp.c[1][0], unreachable)
-			v[1] = min(a0+sp.c[0][1], a1+sp.c[1][1], unreachable)
+			at := 2*last*N + 2*int(sp.first)
+			d := dd[at : at+2]
+			e := dd[at+N : at+N+2]
+			a0 := min(v0+d[0], v1+e[0])
+			a1 := min(v0+d[1], v1+e[1])
+			v0 = min(a0+sp.c[0][0], a1+sp.c[1][0], unreachable)
+			v1 = min(a0+sp.c[0][1], a1+sp.c[1][1], unreachable)
 		}
 		load += sp.load
 		last = int(sp.last)
 	}
-	return v[0], load
+	return v0, load
 }
 
 // build writes the tasks of a candidate trip (depots dropped) to dst.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,7 +106,9 @@ func TestCARPSweep(t *testing.T) {
 		var gaps []float64
 		atBKS := 0
 		for _, f := range files {
-			if only != "" && !strings.Contains(filepath.Base(f), only) {
+			if only != "" && !slices.ContainsFunc(strings.Split(only, ","), func(o string) bool {
+				return strings.Contains(filepath.Base(f), o)
+			}) {
 				continue
 			}
 			in := readInstanceFile(t, f)
