@@ -249,6 +249,48 @@ func TestWebPagesInBrowser(t *testing.T) {
 		if !moved {
 			t.Fatalf("block %d is not Ada's after the move: %+v", block, as)
 		}
+		// From the keyboard: select all of Abe's blocks with the worker picker and lock them.
+		abe := evalJS[float64](b, `window.gridsweep.state.workers.find(w => w.name === 'Abe').id`)
+		b.do("select Abe's blocks by keyboard",
+			chromedp.SetValue(chromedp.CSS(`#selof`), fmt.Sprint(abe)),
+			chromedp.Focus(chromedp.CSS(`#selworker`)),
+			chromedp.KeyEvent("\r"),
+		)
+		want := evalJS[int](b, `[...window.gridsweep.state.assignments.values()].filter(a => a.worker_id === `+fmt.Sprint(abe)+`).length`)
+		if got := evalJS[int](b, `window.gridsweep.state.selected.size`); got != want || want == 0 {
+			t.Fatalf("keyboard selection has %d blocks, Abe has %d", got, want)
+		}
+		b.do("lock them", chromedp.Focus(chromedp.CSS(`#lock`)), chromedp.KeyEvent("\r"))
+		b.wait("lock saved", `document.getElementById('editstatus').dataset.kind === 'ok' && window.gridsweep.state.selected.size === 0`, 10*time.Second)
+		as, err = f.store.PlanAssignments(ctx, planID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		locked := 0
+		for _, a := range as {
+			if a.Locked {
+				if a.WorkerID != int64(abe) {
+					t.Fatalf("a block of worker %d got locked: %+v", a.WorkerID, a)
+				}
+				locked++
+			}
+		}
+		if locked != want {
+			t.Fatalf("%d blocks locked, want %d", locked, want)
+		}
+
+		// Coverage with the time slider: the tiles are asked for the chosen window.
+		b.do("show coverage of the last 7 days",
+			chromedp.Click(chromedp.CSS(`#coverage`)),
+			chromedp.SetValue(chromedp.CSS(`#days`), "7"),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById('days').dispatchEvent(new Event('input'))`),
+		)
+		b.wait("coverage drawn", `window.gridsweep.map.getSource('coverage').tiles[0].includes('days=7') && window.gridsweep.map.queryRenderedFeatures({layers: ['coverage']}).length > 0`, 15*time.Second)
+		if s := evalJS[string](b, `document.getElementById('dayslabel').textContent`); !strings.Contains(s, "7") {
+			t.Errorf("slider label %q", s)
+		}
+		b.screenshot("supervisor-coverage")
+
 		// The language switch turns the console into Chinese.
 		b.do("switch to Chinese", chromedp.SetValue(chromedp.CSS(`#lang`), "zh-CN"),
 			chromedp.Evaluate[chromedp.Void](`document.getElementById('lang').dispatchEvent(new Event('change'))`))

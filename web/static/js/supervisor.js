@@ -151,6 +151,7 @@ function renderSelection() {
   $('selcount').textContent = t('sup.select.count', { n: state.selected.size });
   const can = state.selected.size > 0 && state.plan && state.plan.status === 'done';
   for (const id of ['move', 'lock', 'unlock']) $(id).disabled = !can;
+  $('selworker').disabled = !(state.plan && state.plan.status === 'done');
 }
 
 function setupBoxSelect(map) {
@@ -195,6 +196,11 @@ $('boxsel').addEventListener('click', () => {
   if (state.boxMode) state.map.dragPan.disable(); else state.map.dragPan.enable();
 });
 $('clearsel').addEventListener('click', () => toggleSelected([...state.selected], false));
+// Keyboard (and screen reader) users select whole territories instead of clicking lines.
+$('selworker').addEventListener('click', () => {
+  const wid = Number($('selof').value);
+  toggleSelected([...state.assignments.values()].filter((a) => a.worker_id === wid).map((a) => a.block_id), true);
+});
 
 // ---- area --------------------------------------------------------------------------
 async function chooseArea(id) {
@@ -221,6 +227,7 @@ async function chooseArea(id) {
   if (bbox) map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 30, animate: false, maxZoom: 17 });
   setCoverageTiles();
   $('moveto').replaceChildren(...state.workers.map((w) => new Option(w.name, w.id)));
+  $('selof').replaceChildren(...state.workers.map((w) => new Option(w.name, w.id)));
   $('run').disabled = false;
   renderWorkers();
   renderSelection();
@@ -387,12 +394,13 @@ function renderWorkers() {
     bar.append(fill);
     cell(bar);
     const links = cell('');
+    links.className = 'links';
     if (tot && state.plan) {
       const pid = state.plan.id;
       const mk = (label, fn) => {
         const b = document.createElement('button');
         b.type = 'button';
-        b.className = 'secondary';
+        b.className = 'secondary small';
         b.textContent = label;
         b.setAttribute('aria-label', `${label} ${w.name}`);
         b.addEventListener('click', () => fn().catch(fail));
@@ -403,7 +411,7 @@ function renderWorkers() {
       const a = document.createElement('a');
       a.href = `/worker?plan=${pid}`;
       a.textContent = t('sup.worker.view');
-      links.append(a);
+      links.append(document.createElement('br'), a);
     }
     return tr;
   }));
