@@ -185,13 +185,21 @@ func (s *tourSplit) bestCuts(k int) ([]int, []int64) {
 		hiBound = max(hiBound, mo+mb)
 	}
 	hiBound += s.inner(0, m-1)
-	lo, hi := int64(0), hiBound
+	// Every route serves its own blocks, so the longest is at least an even share of
+	// all the serving.
+	var serve int64
+	for _, t := range s.svc {
+		serve += s.g.moveCost(s.walk[t])
+	}
+	lo, hi := serve/int64(k), hiBound
 	best := s.cuts(k, 0, hi)
 	if best == nil {
 		// The interval assumption failed even unbounded: fall back to even counts.
 		return s.evenCuts(k)
 	}
-	for lo < hi {
+	// Bisect to a precision of 0.02 % of the makespan: finer steps change no plan a
+	// worker would notice and cost a full pass each.
+	for hi-lo > max(1, hi/5000) {
 		mid := lo + (hi-lo)/2
 		if c := s.cuts(k, 0, mid); c != nil {
 			hi, best = mid, c
@@ -201,7 +209,7 @@ func (s *tourSplit) bestCuts(k int) ([]int, []int64) {
 	}
 	top := hi
 	lo, hi = 0, top
-	for lo < hi {
+	for hi-lo > max(1, top/5000) {
 		mid := hi - (hi-lo)/2
 		if c := s.cuts(k, mid, top); c != nil {
 			lo, best = mid, c

@@ -178,14 +178,7 @@ func (g *planGraph) matchOdd(ctx context.Context, odd []int, threads int, wide b
 	n := len(odd)
 	var d [][]int64
 	if n <= exactMatchingLimit || wide {
-		trees := g.parallelTrees(odd, false, threads)
-		d = make([][]int64, n)
-		for i := range d {
-			d[i] = make([]int64, n)
-			for j := range d[i] {
-				d[i][j] = trees[i].dist[odd[j]]
-			}
-		}
+		d = g.oddRows(odd, threads)
 	} else {
 		// Good matchings pair nearby nodes, so each search stops once it has settled
 		// its nearest oddNeighbours odd nodes; unknown distances stay unreachable.
@@ -473,4 +466,32 @@ func nearestOf(row []int64, i, k int) []int {
 		}
 	}
 	return out
+}
+
+// oddRows returns the full odd×odd distance matrix, one search per row, keeping only
+// the rows (a search tree per odd node would hold far more memory).
+func (g *planGraph) oddRows(odd []int, threads int) [][]int64 {
+	d := make([][]int64, len(odd))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < max(1, threads); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t := g.shortest(odd[i], false, nil)
+				row := make([]int64, len(odd))
+				for j, v := range odd {
+					row[j] = t.dist[v]
+				}
+				d[i] = row
+			}
+		}()
+	}
+	for i := range odd {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return d
 }
