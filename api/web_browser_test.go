@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -157,6 +159,23 @@ func (b *browser) offline(off bool) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
 			Offline: off, DownloadThroughput: -1, UploadThroughput: -1,
+		})
+		return err
+	})
+}
+
+// at grants the page geolocation and puts the device at lon, lat.
+func (b *browser) at(lon, lat float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+			Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: cdpbrowser.PermissionSettingGranted,
+		})
+		if err != nil {
+			return err
+		}
+		acc := 5.0
+		_, err = chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{
+			Latitude: &lat, Longitude: &lon, Accuracy: &acc,
 		})
 		return err
 	})
@@ -317,6 +336,9 @@ func TestWebPagesInBrowser(t *testing.T) {
 			t.Error("no direction arrows drawn along the route")
 		}
 		blocks := evalJS[int](b, `(() => { const s = window.gridsweep.state.route.features.flatMap(f => f.properties.steps).find(s => s.block_ids.length); return s.block_ids.length; })()`)
+		// The phone's position is drawn and goes with the check-ins.
+		b.do("locate", b.at(10.0015, 50.0005), chromedp.Click(chromedp.CSS(`#locate`)))
+		b.wait("position drawn", `window.gridsweep.state.position && window.gridsweep.map.queryRenderedFeatures({layers: ['me']}).length > 0`, 10*time.Second)
 		before, err := f.store.CountVisits(ctx, f.workerA2)
 		if err != nil {
 			t.Fatal(err)
@@ -339,6 +361,14 @@ func TestWebPagesInBrowser(t *testing.T) {
 		}
 		if after-before != blocks {
 			t.Fatalf("stored %d check-ins, want %d", after-before, blocks)
+		}
+		var placed int
+		if err := f.store.Pool().QueryRow(ctx, `SELECT count(*) FROM visits WHERE worker_id = $1 AND plan_id = $2
+			AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(10.0015, 50.0005), 4326)::geography, 1)`, f.workerA2, planID).Scan(&placed); err != nil {
+			t.Fatal(err)
+		}
+		if placed != blocks {
+			t.Fatalf("%d of %d check-ins carry the phone's position and the plan", placed, blocks)
 		}
 		// A reload keeps the tick and does not send it again.
 		b.do("reload", chromedp.Reload())

@@ -87,7 +87,7 @@ export const strings = {
     'wk.tick': 'Done',
     'wk.tick.label': 'Mark step {n} ({street}) done',
     'wk.shop.label': 'Mark shop {name} visited',
-    'wk.queue': '{n} check-ins waiting to be sent',
+    'wk.queue': 'Waiting to be sent: {n} check-in(s)',
     'wk.queue.none': 'All check-ins sent.',
     'wk.offline': 'Offline: check-ins are kept on this phone and sent when back online.',
     'wk.locate': 'My position',
