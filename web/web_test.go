@@ -122,7 +122,7 @@ func TestI18nKeysInBothLanguages(t *testing.T) {
 	}
 	// Every key a page or script names is in the table (dynamic 'wk.step.' + kind and
 	// 'status.' + status keys are listed in full in the table and skipped here).
-	used := regexp.MustCompile(`data-i18n(?:-aria|-placeholder|-title)?="([a-z.]+)"|\bt\('([a-z.]+)'`)
+	used := regexp.MustCompile(`data-i18n(?:-aria|-placeholder|-title)?="([a-z.]+)"|\bt\('([a-z.]+)'|announce\([^,]+, '([a-z.]+)'`)
 	err = fs.WalkDir(Static(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasPrefix(path, "vendor/") {
 			return err
@@ -132,7 +132,7 @@ func TestI18nKeysInBothLanguages(t *testing.T) {
 			return err
 		}
 		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
-			k := m[1] + m[2]
+			k := m[1] + m[2] + m[3]
 			if !en[k] && !strings.HasSuffix(k, ".") {
 				t.Errorf("%s uses the string %q, which the table lacks", path, k)
 			}

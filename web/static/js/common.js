@@ -35,6 +35,7 @@ export function setupLangSwitch(select, onChange = () => {}) {
   select.addEventListener('change', () => {
     localStorage.setItem(LANG_KEY, select.value);
     applyI18n();
+    retranslate();
     onChange();
   });
   applyI18n();
@@ -258,8 +259,26 @@ export function formatDuration(s) {
   return Math.floor(min / 60) + ':' + String(min % 60).padStart(2, '0') + ' h';
 }
 
-/** announce writes a message into a live region so screen readers hear it. */
-export function announce(el, text, kind = 'info') {
-  el.textContent = text;
+/**
+ * announce writes the message key (with its params) into a live region so screen readers
+ * hear it; the key is kept so a language switch can say it again in the new language.
+ * A null key clears the region.
+ */
+export function announce(el, key, params = {}, kind = 'info') {
+  if (!key) {
+    el.textContent = '';
+    delete el.dataset.msg;
+    delete el.dataset.kind;
+    return;
+  }
+  el.dataset.msg = JSON.stringify([key, params]);
   el.dataset.kind = kind;
+  el.textContent = t(key, params);
+}
+
+function retranslate() {
+  for (const el of document.querySelectorAll('[data-msg]')) {
+    const [key, params] = JSON.parse(el.dataset.msg);
+    el.textContent = t(key, params);
+  }
 }

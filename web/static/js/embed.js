@@ -53,6 +53,13 @@ async function main() {
   const { json: tj } = await api('/tiles/' + layer + '.json' + tileQuery(), { token });
   map.addSource('data', { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 16 });
   for (const l of LAYERS[layer]('data')) map.addLayer(l);
+  if (layer === 'coverage' || layer === 'heat') {
+    // Dashboards show where the shops and stations are on top of the sweeps.
+    for (const name of ['shops', 'stations']) {
+      map.addSource(name, { type: 'vector', tiles: [location.origin + '/tiles/' + name + '/{z}/{x}/{y}.mvt'], maxzoom: 16 });
+      for (const l of LAYERS[name](name)) map.addLayer({ ...l, minzoom: 14 });
+    }
+  }
   if (Array.isArray(tj.bounds) && tj.bounds[0] > -180) {
     map.fitBounds([[tj.bounds[0], tj.bounds[1]], [tj.bounds[2], tj.bounds[3]]], { padding: 20, animate: false, maxZoom: 17 });
   }

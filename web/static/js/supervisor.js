@@ -1,7 +1,7 @@
 // Supervisor console: choose an area, run a plan and follow its progress, see each
 // worker's blocks and route, move or lock blocks, follow coverage, export routes.
 import {
-  ApiError, PALETTE, announce, api, apiAll, bboxOf, createMap, download, formatDuration, formatKm,
+  ApiError, PALETTE, announce, api, apiAll, bboxOf, createMap, currentLang, download, formatDuration, formatKm,
   loadMapLibre, readEvents, saveBlob, saveToken, setupLangSwitch, t, tokenFor,
 } from './common.js';
 
@@ -23,7 +23,7 @@ const state = {
 window.gridsweep = { state, routesDrawn: 0, planDone: 0 };
 
 const status = $('status');
-const fail = (err) => announce(status, t('error.generic', { detail: err.message }), 'error');
+const fail = (err) => announce(status, 'error.generic', { detail: err.message }, 'error');
 
 function colorOf(workerId) {
   const i = state.workers.findIndex((w) => w.id === workerId);
@@ -54,8 +54,17 @@ function addLayers(map) {
     paint: {
       'line-width': ['interpolate', ['linear'], ['zoom'], 12, 5, 16, 14, 19, 26],
       'line-opacity': 0.55,
-      'line-color': ['case', ['>', ['coalesce', ['get', 'sweeps'], 0], 0], '#1d8a3a', '#c0392b'],
+      'line-color': coverageColor(31),
     },
+  });
+  map.on('click', 'coverage', (e) => {
+    const f = e.features && e.features[0];
+    if (!f) return;
+    const p = f.properties;
+    const when = p.last_swept ? new Date(p.last_swept * 1000).toLocaleString(currentLang()) : '—';
+    const div = document.createElement('div');
+    div.textContent = t('sup.coverage.popup', { street: p.name || '—', n: p.sweeps || 0, when });
+    new state.maplibregl.Popup({ closeButton: true }).setLngLat(e.lngLat).setDOMContent(div).addTo(map);
   });
   map.addSource('blocks', { type: 'geojson', data: empty() });
   map.addLayer({
@@ -106,6 +115,17 @@ function addLayers(map) {
   map.on('mouseenter', 'blocks', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'blocks', () => { map.getCanvas().style.cursor = ''; });
   setupBoxSelect(map);
+}
+
+/**
+ * coverageColor paints blocks swept in the window green, darker the more recent their last
+ * sweep, and blocks not swept in it red.
+ */
+function coverageColor(days) {
+  const now = Date.now() / 1000;
+  return ['case', ['>', ['coalesce', ['get', 'sweeps'], 0], 0],
+    ['interpolate', ['linear'], ['coalesce', ['get', 'last_swept'], 0], now - days * 86400, '#8fd19e', now, '#14532d'],
+    '#c0392b'];
 }
 
 function blocksData() {
@@ -421,7 +441,7 @@ function renderWorkers() {
 async function edit(makeAssignment) {
   const p = state.plan;
   if (!p || p.status !== 'done') {
-    announce($('editstatus'), t('sup.edit.needplan'), 'error');
+    announce($('editstatus'), 'sup.edit.needplan', {}, 'error');
     return;
   }
   const assignments = [...state.selected].map(makeAssignment).filter(Boolean);
@@ -432,14 +452,14 @@ async function edit(makeAssignment) {
     });
     toggleSelected([...state.selected], false);
     await openPlan(p.id);
-    announce($('editstatus'), t('sup.edit.saved', { v: json.version }), 'ok');
+    announce($('editstatus'), 'sup.edit.saved', { v: json.version }, 'ok');
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) {
       await openPlan(p.id);
-      announce($('editstatus'), t('sup.edit.conflict'), 'error');
+      announce($('editstatus'), 'sup.edit.conflict', {}, 'error');
       return;
     }
-    announce($('editstatus'), t('error.generic', { detail: err.message }), 'error');
+    announce($('editstatus'), 'error.generic', { detail: err.message }, 'error');
   }
 }
 
@@ -463,6 +483,7 @@ function setCoverageTiles() {
   const q = new URLSearchParams({ area: String(state.areaId) });
   if (!all) q.set('days', String(days));
   state.map.getSource('coverage').setTiles([`${location.origin}/tiles/coverage/{z}/{x}/{y}.mvt?${q}`]);
+  state.map.setPaintProperty('coverage', 'line-color', coverageColor(days));
 }
 
 $('days').addEventListener('input', setCoverageTiles);
@@ -494,6 +515,7 @@ async function start() {
   $('tokenform').hidden = true;
   if (!state.map) {
     const maplibregl = await loadMapLibre($('map'));
+    state.maplibregl = maplibregl;
     state.map = await createMap(maplibregl, $('map'), state.token);
     window.gridsweep.map = state.map;
     addLayers(state.map);

@@ -12,7 +12,7 @@ const QUEUE_KEY = 'gridsweep.queue';
 const state = { token: tokenFor('worker'), me: null, planId: 0, route: null, shops: new Map(), map: null, position: null, sending: false };
 window.gridsweep = { state, routeDrawn: 0 };
 
-const fail = (err) => announce($('status'), t('error.generic', { detail: err.message }), 'error');
+const fail = (err) => announce($('status'), 'error.generic', { detail: err.message }, 'error');
 const store = {
   get: (k, d) => { try { return JSON.parse(localStorage.getItem(k)) ?? d; } catch { return d; } },
   set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
@@ -53,7 +53,7 @@ async function flush() {
       store.set(QUEUE_KEY, queue().filter((v) => !answered.has(v.client_key)));
       if (!answered.size) break;
     }
-    announce($('status'), '');
+    announce($('status'), null);
   } catch (err) {
     // Network failures keep the queue for the next try; a refusal is shown.
     if (!(err instanceof ApiError && err.status === 0)) fail(err);
@@ -188,7 +188,7 @@ async function loadRoute(planId) {
     if (!(err instanceof ApiError && err.status === 0) || !cached) {
       state.route = null;
       renderSteps();
-      announce($('status'), t('wk.noroute', { detail: err.message }), 'error');
+      announce($('status'), 'wk.noroute', { detail: err.message }, 'error');
       return;
     }
     state.route = cached;
@@ -234,14 +234,14 @@ function addLayers(map) {
 
 // ---- position and GPX ----------------------------------------------------------------
 $('locate').addEventListener('click', () => {
-  if (!navigator.geolocation) return announce($('status'), t('wk.locate.none'), 'error');
+  if (!navigator.geolocation) return announce($('status'), 'wk.locate.none', {}, 'error');
   navigator.geolocation.watchPosition((p) => {
     state.position = [p.coords.longitude, p.coords.latitude];
     if (state.map) {
       state.map.getSource('me').setData({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: state.position } });
       state.map.easeTo({ center: state.position });
     }
-  }, () => announce($('status'), t('wk.locate.none'), 'error'), { enableHighAccuracy: true, maximumAge: 10000 });
+  }, () => announce($('status'), 'wk.locate.none', {}, 'error'), { enableHighAccuracy: true, maximumAge: 10000 });
 });
 
 $('gpx').addEventListener('click', () => {
