@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/geo"
 	"github.com/gridsweep/gridsweep/routing"
 	"github.com/paulmach/orb"
@@ -50,11 +50,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("give --osm FILE (or --area NAME with a database)")
 	case *osmFile != "" && *area != "":
 		return usageErrorf("give --osm or --area, not both")
-	case *area != "":
-		return errors.New("--area needs the plan store, which this build does not have yet; use --osm")
 	case *workers <= 0:
 		return usageErrorf("--workers must be at least 1 (got %d)", *workers)
-	case *out == "" && *report == "" && *gpxDir == "":
+	case *osmFile != "" && *out == "" && *report == "" && *gpxDir == "":
 		return usageErrorf("nothing to write: give --out, --report or --gpx")
 	}
 	for _, c := range []struct {
@@ -71,13 +69,21 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	began := time.Now()
-	ex, err := readOSMFile(ctx, *osmFile)
+	var src planSource
+	if *area != "" {
+		src, err = loadArea(ctx, *area, *workers, starts == nil)
+	} else {
+		src, err = loadOSM(ctx, *osmFile)
+	}
 	if err != nil {
 		return err
 	}
-	net, err := geo.BuildNetwork(ex.Blocks)
+	if starts == nil {
+		starts = src.starts
+	}
+	net, err := geo.BuildNetwork(src.blocks)
 	if err != nil {
-		return fmt.Errorf("plan %s: %w", *osmFile, err)
+		return fmt.Errorf("plan %s: %w", src.name, err)
 	}
 	net.ConnectIslands(*bridgeM)
 
@@ -99,14 +105,25 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stderr, "\rbest makespan %v after %.1f s   ", makespan.Round(time.Second), elapsed.Seconds())
 		}
 	}
-	plan, err := routing.PlanRoutes(ctx, routing.PlanInput{Network: net, Shops: ex.Shops, Stations: ex.Stations}, opt)
+	plan, err := routing.PlanRoutes(ctx, routing.PlanInput{Network: net, Shops: src.shops, Stations: src.stations}, opt)
 	if opt.Progress != nil {
 		fmt.Fprintln(stderr)
 	}
 	if err != nil {
-		return fmt.Errorf("plan %s: %w", *osmFile, err)
+		return fmt.Errorf("plan %s: %w", src.name, err)
 	}
 	elapsed := time.Since(began)
+	if src.store != nil {
+		defer src.store.Close()
+		if plan.Interrupted {
+			return errors.New("plan interrupted: nothing stored")
+		}
+		id, err := savePlan(ctx, src, plan, *mode, elapsed)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "plan %d stored for area %s\n", id, src.name)
+	}
 
 	if *out != "" {
 		if err := writeFile(*out, plan.WriteGeoJSON); err != nil {
@@ -170,23 +187,101 @@ func parseStarts(s string) ([]orb.Point, error) {
 	return pts, nil
 }
 
-func readOSMFile(ctx context.Context, name string) (*geo.Extract, error) {
+// planSource is what a plan covers, read from a file or from PostGIS.
+type planSource struct {
+	name     string
+	blocks   []geo.Block
+	shops    []geo.Shop
+	stations []geo.Station
+	starts   []orb.Point
+	// For --area: the store, the area, the workers' and blocks' row ids.
+	store     *data.Store
+	areaID    int64
+	workerIDs []int64
+	blockIDs  []int64
+}
+
+func loadOSM(ctx context.Context, name string) (planSource, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return planSource{}, fmt.Errorf("plan: %w", err)
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
 	head, _ := br.Peek(geo.FormatHeadSize)
 	format, err := geo.FormatOf(name, head)
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", name, err)
+		return planSource{}, fmt.Errorf("plan %s: %w", name, err)
 	}
 	ex, err := geo.ReadOSM(ctx, br, format)
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", name, err)
+		return planSource{}, fmt.Errorf("plan %s: %w", name, err)
 	}
-	return ex, nil
+	return planSource{name: name, blocks: ex.Blocks, shops: ex.Shops, stations: ex.Stations}, nil
+}
+
+// loadArea reads an area's streets, shops, stations and n workers (created when the area
+// has fewer) from PostGIS; the workers' start points are used when every one has one.
+func loadArea(ctx context.Context, name string, n int, wantStarts bool) (planSource, error) {
+	url := os.Getenv("DATABASE_URL")
+	if url == "" {
+		return planSource{}, errors.New("plan --area needs DATABASE_URL")
+	}
+	store, err := data.Open(ctx, url)
+	if err != nil {
+		return planSource{}, fmt.Errorf("plan: %w", err)
+	}
+	src, err := loadAreaFrom(ctx, store, name, n, wantStarts)
+	if err != nil {
+		store.Close()
+		return planSource{}, err
+	}
+	return src, nil
+}
+
+func loadAreaFrom(ctx context.Context, store *data.Store, name string, n int, wantStarts bool) (planSource, error) {
+	a, err := store.AreaByName(ctx, name)
+	if err != nil {
+		return planSource{}, fmt.Errorf("plan: %w", err)
+	}
+	d, err := store.LoadPlanData(ctx, a.ID)
+	if err != nil {
+		return planSource{}, fmt.Errorf("plan: %w", err)
+	}
+	ws, err := store.PlanWorkers(ctx, a.ID, n)
+	if err != nil {
+		return planSource{}, fmt.Errorf("plan: %w", err)
+	}
+	src := planSource{name: name, blocks: d.Blocks, shops: d.Shops, stations: d.Stations,
+		store: store, areaID: a.ID, blockIDs: d.BlockIDs}
+	for _, w := range ws {
+		src.workerIDs = append(src.workerIDs, w.ID)
+		var g struct{ Coordinates []float64 }
+		if wantStarts && json.Unmarshal(w.Start, &g) == nil && len(g.Coordinates) == 2 {
+			src.starts = append(src.starts, orb.Point{g.Coordinates[0], g.Coordinates[1]})
+		}
+	}
+	if len(src.starts) != len(ws) {
+		src.starts = nil // some worker has no start: the planner picks one for all
+	}
+	return src, nil
+}
+
+// savePlan stores a plan computed here with its routes and block assignments.
+func savePlan(ctx context.Context, src planSource, plan *routing.Plan, mode string, elapsed time.Duration) (int64, error) {
+	params, _ := json.Marshal(map[string]any{"workers": len(src.workerIDs), "source": "cli"})
+	id, err := src.store.StartDirectPlan(ctx, src.areaID, mode, params)
+	if err != nil {
+		return 0, fmt.Errorf("plan: %w", err)
+	}
+	routes, err := data.RoutesOfPlan(plan, src.workerIDs, src.blockIDs)
+	if err != nil {
+		return 0, fmt.Errorf("plan %d: %w", id, err)
+	}
+	if _, err := src.store.SavePlanResult(ctx, id, routes, plan.Report(elapsed)); err != nil {
+		return 0, fmt.Errorf("plan: %w", err)
+	}
+	return id, nil
 }
 
 // writeFile creates name and lets write fill it, reporting close errors too.
@@ -209,5 +304,3 @@ func writeFile(name string, write func(io.Writer) error) error {
 	}
 	return nil
 }
-
-var _ = flag.ErrHelp
