@@ -73,14 +73,21 @@ const tileBounds = `
 		       ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => @margin), 4326) AS box
 	)`
 
-// areaFilter is the optional area, as a one-row CTE (no row matches nothing when the
-// area does not exist, which the API prevents by checking the area first).
-const areaFilter = `
-	area AS (
-		SELECT geom, ST_Transform(geom, 3857) AS geom3857 FROM areas WHERE id = @area
+// areaFilter is the optional area as a one-row CTE (boxes names the CTE with the query's box), materialised so that its geometry is
+// read, transformed and tested against the tile once per query, not once per feature:
+// covers says the whole (buffered) tile lies inside the area, so no feature needs a test.
+// No row (an unknown area) matches nothing; the API checks the area first.
+func areaFilter(boxes string) string {
+	return `
+	area AS MATERIALIZED (
+		SELECT a.geom, ST_Transform(a.geom, 3857) AS geom3857, ST_Covers(a.geom, ` + boxes + `.box) AS covers
+		FROM areas a, ` + boxes + ` WHERE a.id = @area
 	)`
+}
 
 // VectorTile returns the Mapbox Vector Tile of layer at t, made by PostGIS in one query.
+// Features whose geometry ST_AsMVTGeom drops (outside the buffer, collapsed to nothing) are
+// skipped by ST_AsMVT itself; filtering them in SQL would run ST_AsMVTGeom twice.
 // A tile with no features is empty (zero bytes, a valid MVT without layers). The filter
 // applies to the coverage and heat layers only.
 func (s *Store) VectorTile(ctx context.Context, layer string, t maptile.Tile, f CoverageFilter) ([]byte, error) {
@@ -116,7 +123,7 @@ const streetsTileSQL = `WITH` + tileBounds + `
 		       ST_AsMVTGeom(ST_Transform(b.geom, 3857), bounds.env, @extent, @buffer, true) AS geom
 		FROM blocks b, bounds
 		WHERE b.geom && bounds.box
-	) t WHERE t.geom IS NOT NULL`
+	) t`
 
 const shopsTileSQL = `WITH` + tileBounds + `
 	SELECT COALESCE(ST_AsMVT(t, 'shops', @extent, 'geom', 'id'), '') FROM (
@@ -124,7 +131,7 @@ const shopsTileSQL = `WITH` + tileBounds + `
 		       ST_AsMVTGeom(ST_Transform(s.geom, 3857), bounds.env, @extent, @buffer, true) AS geom
 		FROM shops s, bounds
 		WHERE s.geom && bounds.box
-	) t WHERE t.geom IS NOT NULL`
+	) t`
 
 const stationsTileSQL = `WITH` + tileBounds + `
 	SELECT COALESCE(ST_AsMVT(t, 'stations', @extent, 'geom', 'id'), '') FROM (
@@ -132,7 +139,7 @@ const stationsTileSQL = `WITH` + tileBounds + `
 		       ST_AsMVTGeom(ST_Transform(s.geom, 3857), bounds.env, @extent, @buffer, true) AS geom
 		FROM stations s, bounds
 		WHERE s.geom && bounds.box
-	) t WHERE t.geom IS NOT NULL`
+	) t`
 
 // coverageTileSQL draws every block of the tile (and area) with its sweeps: last_swept
 // (Unix seconds, absent when never swept), sweeps (count in the window) and, for a plan,
@@ -140,7 +147,7 @@ const stationsTileSQL = `WITH` + tileBounds + `
 // and done (a planned block swept since the plan was made, within the window, by its
 // assignee or with a check-in that names the plan).
 func coverageTileSQL(f CoverageFilter) string {
-	q := `WITH` + tileBounds + `,` + areaFilter + `,
+	q := `WITH` + tileBounds + `,` + areaFilter("bounds") + `,
 	plan AS (SELECT id, created_at FROM plans WHERE id = @plan)
 	SELECT COALESCE(ST_AsMVT(t, 'coverage', @extent, 'geom', 'id'), '') FROM (
 		SELECT b.id, b.name, b.highway, round(b.length_m::numeric, 1)::float8 AS length_m,
@@ -191,10 +198,10 @@ func coverageTileSQL(f CoverageFilter) string {
 		WHERE b.geom && bounds.box`
 	if f.AreaID != 0 {
 		q += `
-		  AND EXISTS (SELECT 1 FROM area WHERE ST_Intersects(b.geom, area.geom))`
+		  AND EXISTS (SELECT 1 FROM area WHERE area.covers OR ST_Intersects(b.geom, area.geom))`
 	}
 	q += `
-	) t WHERE t.geom IS NOT NULL`
+	) t`
 	return q
 }
 
@@ -209,7 +216,7 @@ func heatPointsSQL(f CoverageFilter) string {
 		SELECT h.geom, h.n FROM heat_cells h, wide
 		WHERE h.geom && wide.env`
 		if f.AreaID != 0 {
-			q += ` AND EXISTS (SELECT 1 FROM area WHERE ST_Intersects(h.geom, area.geom3857))`
+			q += ` AND EXISTS (SELECT 1 FROM area WHERE area.covers OR ST_Intersects(h.geom, area.geom3857))`
 		}
 		return q + `
 	)`
@@ -237,7 +244,7 @@ func heatPointsSQL(f CoverageFilter) string {
 	pts AS (
 		SELECT ST_Transform(loc, 3857) AS geom, 1 AS n FROM ev`
 	if f.AreaID != 0 {
-		q += ` WHERE EXISTS (SELECT 1 FROM area WHERE ST_Intersects(ev.loc, area.geom))`
+		q += ` WHERE EXISTS (SELECT 1 FROM area WHERE area.covers OR ST_Intersects(ev.loc, area.geom))`
 	}
 	return q + `
 	)`
@@ -247,13 +254,13 @@ func heatPointsSQL(f CoverageFilter) string {
 // including @pad bins around it (for the PNG kernel and MVT buffer). Bin (i, j) counts from
 // the tile's top-left corner; bins outside the tile have i or j below 0 or at least HeatBins.
 func heatBinsSQL(f CoverageFilter) string {
-	return `WITH` + tileBounds + `,` + areaFilter + `,
+	return `WITH` + tileBounds + `,
 	wide AS (
 		SELECT ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * @pad / @bins) AS env,
 		       ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * @pad / @bins), 4326) AS box,
 		       ST_XMin(env) AS x0, ST_YMax(env) AS y1, (ST_XMax(env) - ST_XMin(env)) / @bins AS size
 		FROM bounds
-	),` + heatPointsSQL(f) + `,
+	),` + areaFilter("wide") + `,` + heatPointsSQL(f) + `,
 	bins AS (
 		SELECT floor((ST_X(pts.geom) - wide.x0) / wide.size)::int AS i,
 		       floor((wide.y1 - ST_Y(pts.geom)) / wide.size)::int AS j,
@@ -272,7 +279,7 @@ func heatTileSQL(f CoverageFilter) string {
 		                    bounds.env, @extent, @buffer, true) AS geom
 		FROM bins, wide, bounds
 		WHERE bins.i BETWEEN -@pad AND @bins - 1 + @pad AND bins.j BETWEEN -@pad AND @bins - 1 + @pad
-	) t WHERE t.geom IS NOT NULL`
+	) t`
 }
 
 // HeatBin is the number of sweeps in one bin of a heat tile's grid.

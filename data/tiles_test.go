@@ -267,6 +267,17 @@ func TestCoverageTile(t *testing.T) {
 		t.Errorf("plan before sweeps: Main %v", fs[f.main].Properties)
 	}
 
+	// A z18 tile wholly inside the area (the area test is skipped per feature) still draws
+	// the blocks through it.
+	inner := maptile.At(orb.Point{1.5205, 42.5}, 18)
+	b, err := f.s.VectorTile(ctx, LayerCoverage, inner, CoverageFilter{AreaID: f.area})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs := byID(decodeLayer(t, b, LayerCoverage)); len(fs) != 2 || num(t, fs[f.main], "sweeps") != 3 {
+		t.Errorf("z18 tile inside the area: %v", fs)
+	}
+
 	// An area elsewhere keeps nothing in this tile.
 	other := f.otherArea(t)
 	if fs := get(CoverageFilter{AreaID: other}); len(fs) != 0 {
