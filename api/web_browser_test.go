@@ -154,6 +154,15 @@ func (b *browser) screenshot(name string) {
 	}
 }
 
+// unnamedControls lists the page's form controls that have no accessible name (no label,
+// aria-label or text), which a screen reader would read as just "button" or "edit".
+func (b *browser) unnamedControls() string {
+	b.t.Helper()
+	return evalJS[string](b, `[...document.querySelectorAll('input, select, textarea, button')]
+		.filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !e.textContent.trim())
+		.map(e => e.outerHTML.slice(0, 80)).join('\n')`)
+}
+
 // offline switches the page's network (and navigator.onLine) off or on.
 func (b *browser) offline(off bool) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -212,6 +221,9 @@ func TestWebPagesInBrowser(t *testing.T) {
 		}
 		if n := evalJS[int](b, `window.gridsweep.state.blocks.length`); n != 24 {
 			t.Fatalf("console loaded %d blocks of grid A1, want 24", n)
+		}
+		if u := b.unnamedControls(); u != "" {
+			t.Errorf("controls without a name:\n%s", u)
 		}
 		if strings.Contains(evalJS[string](b, `location.href`), "token=") {
 			t.Fatal("the token stayed in the address bar")
@@ -328,6 +340,9 @@ func TestWebPagesInBrowser(t *testing.T) {
 		b.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 		b.do("open route", chromedp.Navigate(fmt.Sprintf("%s/worker?token=%s&plan=%d", srv.URL, adaToken, planID)))
 		b.wait("route drawn", `window.gridsweep && window.gridsweep.ready && window.gridsweep.routeDrawn > 0`, 30*time.Second)
+		if u := b.unnamedControls(); u != "" {
+			t.Errorf("controls without a name:\n%s", u)
+		}
 		if w := evalJS[int](b, `document.documentElement.scrollWidth`); w > 360 {
 			t.Errorf("the worker page is %d px wide on a 360 px screen", w)
 		}
@@ -409,6 +424,9 @@ func TestWebPagesInBrowser(t *testing.T) {
 		want := fmt.Sprintf("%s/embed?layer=coverage&amp;area=%d&amp;days=7", srv.URL, f.gridA1)
 		if !strings.Contains(snippet, want) {
 			t.Fatalf("snippet %q lacks %q", snippet, want)
+		}
+		if u := b.unnamedControls(); u != "" {
+			t.Errorf("controls without a name:\n%s", u)
 		}
 		tiles := evalJS[string](b, `document.getElementById('tiles').value`)
 		if !strings.Contains(tiles, fmt.Sprintf("%s/tiles/coverage/{z}/{x}/{y}.mvt?area=%d&days=7", srv.URL, f.gridA1)) {
