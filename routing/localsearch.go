@@ -23,6 +23,14 @@ type lsRoute struct {
 	cost       int64
 	pcost      float64
 	stamp      int // move counter when the route last changed
+	version    int // unique per content: changes with every rebuild
+}
+
+// restEntry caches the cost and load of a trip without one task (or without a task and
+// its successor), valid while the trip keeps the version it was computed for.
+type restEntry struct {
+	version    int
+	cost, load int64
 }
 
 // localSearch improves a set of trips with granular neighbourhoods: for each task u and
@@ -45,11 +53,15 @@ type localSearch struct {
 	lastTest  []int
 	moves     int
 	stop      func() bool
+	versions  int
+	rest1     []restEntry // trip of t without t
+	rest2     []restEntry // trip of t without t and its successor
 }
 
 func newLocalSearch(p *problem, rng *rand.Rand) *localSearch {
 	ls := &localSearch{p: p, rng: rng, routeOf: make([]int, p.n), posOf: make([]int, p.n),
-		order: make([]int, p.n), lastTest: make([]int, p.n)}
+		order: make([]int, p.n), lastTest: make([]int, p.n),
+		rest1: make([]restEntry, p.n), rest2: make([]restEntry, p.n)}
 	for i := range ls.order {
 		ls.order[i] = i
 	}
@@ -124,6 +136,32 @@ func (ls *localSearch) setRoute(r *lsRoute, tasks []int32) {
 	r.cost = r.pre[L-1].c[0][0]
 	r.pcost = ls.penalised(&r.pre[L-1])
 	r.stamp = ls.moves
+	ls.versions++
+	r.version = ls.versions
+}
+
+func (ls *localSearch) rest2Cost(u int) int64 {
+	c, _ := ls.rest(u, true)
+	return c
+}
+
+// rest returns the cost and load of the trip of t without t (and, when two is set,
+// without its successor too), from the cache when the trip has not changed since.
+func (ls *localSearch) rest(t int, two bool) (cost, load int64) {
+	r := ls.routes[ls.routeOf[t]]
+	e := &ls.rest1[t]
+	if two {
+		e = &ls.rest2[t]
+	}
+	if e.version != r.version {
+		i, L, n := ls.posOf[t], len(r.tasks), 1
+		if two {
+			n = 2
+		}
+		e.cost, e.load = ls.raw(piece{r, 0, i - 1, false}, piece{r, i + n, L - 1, false})
+		e.version = r.version
+	}
+	return e.cost, e.load
 }
 
 func growSegs(s []seg, n int) []seg {
@@ -508,9 +546,8 @@ func (ls *localSearch) tryPair(u, v int) bool {
 	}
 	unknown := math.NaN()
 	restU := []piece{{ru, 0, iu - 1, false}, {ru, iu + 1, Lu - 1, false}}
-	restUCost, restULoad := ls.raw(restU...)
-	restV := []piece{{rv, 0, iv - 1, false}, {rv, iv + 1, Lv - 1, false}}
-	restVCost, restVLoad := ls.raw(restV...)
+	restUCost, restULoad := ls.rest(u, false)
+	restVCost, restVLoad := ls.rest(v, false)
 	// relocate u after v, before v
 	if lb := ls.bound(rv.cost, rv.load+dem[u]); ls.accept(ru, ls.pl(restUCost, restULoad), rv, lb) {
 		if try(restU, ls.pl(restUCost, restULoad), []piece{{rv, 0, iv, false}, U, {rv, iv + 1, Lv - 1, false}}, lb) ||
@@ -527,7 +564,7 @@ func (ls *localSearch) tryPair(u, v int) bool {
 	if hasX {
 		x := ru.tasks[iu+1]
 		restUX := []piece{{ru, 0, iu - 1, false}, {ru, iu + 2, Lu - 1, false}}
-		restUXCost, restUXLoad := ls.raw(restUX...)
+		restUXCost, restUXLoad := ls.rest(u, true)
 		// relocate (u, x) after v, as is and reversed
 		if lb := ls.bound(rv.cost, rv.load+dem[u]+dem[x]); ls.accept(ru, ls.pl(restUXCost, restUXLoad), rv, lb) {
 			if try(restUX, ls.pl(restUXCost, restUXLoad), []piece{{rv, 0, iv, false}, {ru, iu, iu + 1, false}, {rv, iv + 1, Lv - 1, false}}, lb) ||
@@ -544,7 +581,7 @@ func (ls *localSearch) tryPair(u, v int) bool {
 		// swap (u, x) with (v, y)
 		if hasY {
 			y := rv.tasks[iv+1]
-			restVYCost, restVYLoad := ls.raw(piece{rv, 0, iv - 1, false}, piece{rv, iv + 2, Lv - 1, false})
+			restVYCost, restVYLoad := ls.rest(v, true)
 			if lbA, lbB := ls.bound(restUXCost, restUXLoad+dem[v]+dem[y]), ls.bound(restVYCost, restVYLoad+dem[u]+dem[x]); ls.accept(ru, lbA, rv, lbB) &&
 				try([]piece{{ru, 0, iu - 1, false}, {rv, iv, iv + 1, false}, {ru, iu + 2, Lu - 1, false}}, unknown,
 					[]piece{{rv, 0, iv - 1, false}, {ru, iu, iu + 1, false}, {rv, iv + 2, Lv - 1, false}}, lbB) {
@@ -594,8 +631,13 @@ func (ls *localSearch) tryIntra(u, v int) bool {
 		}
 		return try([]piece{{r, 0, iu - 1, false}, {r, iu + n, w, false}, blk, {r, w + 1, L - 1, false}})
 	}
-	if moveBlock(1, false, iv) || moveBlock(1, false, iv-1) ||
-		moveBlock(2, false, iv) || moveBlock(2, true, iv) || moveBlock(2, false, iv-1) || moveBlock(2, true, iv-1) {
+	// A relocated block leaves the trip no cheaper than the trip without it.
+	c1, _ := ls.rest(u, false)
+	if ls.accept(r, ls.bound(c1, r.load), nil, 0) && (moveBlock(1, false, iv) || moveBlock(1, false, iv-1)) {
+		return true
+	}
+	if iu+1 <= L-2 && ls.accept(r, ls.bound(ls.rest2Cost(u), r.load), nil, 0) &&
+		(moveBlock(2, false, iv) || moveBlock(2, true, iv) || moveBlock(2, false, iv-1) || moveBlock(2, true, iv-1)) {
 		return true
 	}
 	a, b := min(iu, iv), max(iu, iv)

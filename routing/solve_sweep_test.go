@@ -95,6 +95,7 @@ func TestCARPSweep(t *testing.T) {
 	// GRIDSWEEP_CARP_ITERS caps educations instead of time: machine-independent numbers
 	// for comparing variants on a busy machine.
 	iters, _ := strconv.Atoi(os.Getenv("GRIDSWEEP_CARP_ITERS"))
+	seed, _ := strconv.ParseInt(os.Getenv("GRIDSWEEP_CARP_SEED"), 10, 64)
 	if iters > 0 {
 		secs = 3600
 	}
@@ -116,7 +117,7 @@ func TestCARPSweep(t *testing.T) {
 			var firstAt time.Duration
 			b, hasBKS := bks[name]
 			start := time.Now()
-			sol, err := Solve(context.Background(), in, Options{Seconds: secs, Threads: threads, Seed: 1, MaxIterations: iters,
+			sol, err := Solve(context.Background(), in, Options{Seconds: secs, Threads: threads, Seed: seed, MaxIterations: iters,
 				Progress: func(best int64, el time.Duration) {
 					if hasBKS && best <= b && firstAt == 0 {
 						firstAt = el
