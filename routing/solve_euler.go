@@ -75,8 +75,7 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
