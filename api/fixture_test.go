@@ -23,7 +23,7 @@ import (
 // A1 inside it), a street block, a shop and a station in each, a worker in each, and a
 // token for every role in each community.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	store *data.Store
 	h     http.Handler
 
@@ -39,7 +39,7 @@ func square(lon, lat, d float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{lon, lat}, {lon + d, lat}, {lon + d, lat + d}, {lon, lat + d}, {lon, lat}}}}
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	store, err := data.Open(ctx, datatest.NewDatabase(t))

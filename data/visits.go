@@ -2,11 +2,8 @@ package data
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // VisitInput is one check-in from a worker's phone. ClientKey is the phone's own id for
@@ -37,62 +34,100 @@ type VisitResult struct {
 	Status    string `json:"status"`
 }
 
-// InsertVisits stores a batch of check-ins, each at most once per client key: INSERT ...
-// ON CONFLICT (client_key) DO NOTHING lets the unique index arbitrate concurrent retries,
-// so two requests racing with the same key store one row between them. The batch is one
-// transaction: a check-in naming a block or shop that does not exist fails it whole
-// (ErrBadReference), so the phone keeps its queue and nothing half-lands.
+// InsertVisits stores a batch of check-ins, each at most once per client key: one
+// INSERT ... SELECT FROM unnest(...) ON CONFLICT (client_key) DO NOTHING lets the unique
+// index arbitrate concurrent retries, so two requests racing with the same key store one
+// row between them. One statement (not one per check-in) keeps a batch to one round trip
+// and fires statement-level triggers once. A check-in naming a block or shop that does not
+// exist fails the whole batch (ErrBadReference), so the phone keeps its queue and nothing
+// half-lands.
 func (s *Store) InsertVisits(ctx context.Context, in []VisitInput) ([]VisitResult, error) {
-	out := make([]VisitResult, len(in))
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var b pgx.Batch
-		for _, v := range in {
-			b.Queue(`
-				INSERT INTO visits (client_key, worker_id, plan_id, block_id, shop_id, visited_at, geom)
-				VALUES ($1, $2, $3, $4, $5, $6,
-				        CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END)
-				ON CONFLICT (client_key) DO NOTHING
-				RETURNING id`,
-				v.ClientKey, v.WorkerID, v.PlanID, v.BlockID, v.ShopID, v.VisitedAt, v.Lon, v.Lat)
-		}
-		br := tx.SendBatch(ctx, &b)
-		for i, v := range in {
-			out[i].ClientKey = v.ClientKey
-			err := br.QueryRow().Scan(&out[i].ID)
-			switch {
-			case err == nil:
-				out[i].Status = VisitCreated
-			case errors.Is(err, pgx.ErrNoRows):
-				// Resolved below, once the batch's results are drained.
-			default:
-				br.Close()
-				return apiClassify(err)
-			}
-		}
-		if err := br.Close(); err != nil {
-			return apiClassify(err)
-		}
-		for i, v := range in {
-			if out[i].Status != "" {
-				continue
-			}
-			// The conflicting row is committed (the insert waited for it), and this
-			// statement takes a fresh snapshot under READ COMMITTED, so it sees it.
-			var worker int64
-			err := tx.QueryRow(ctx, `SELECT id, worker_id FROM visits WHERE client_key = $1`, v.ClientKey).
-				Scan(&out[i].ID, &worker)
-			if err != nil {
-				return fmt.Errorf("look up duplicate %q: %w", v.ClientKey, err)
-			}
-			out[i].Status = VisitDuplicate
-			if worker != v.WorkerID {
-				out[i].Status, out[i].ID = VisitKeyTaken, 0
-			}
-		}
-		return nil
-	})
+	n := len(in)
+	keys := make([]string, n)
+	workers := make([]int64, n)
+	plans, blocks, shops := make([]*int64, n), make([]*int64, n), make([]*int64, n)
+	at := make([]time.Time, n)
+	lon, lat := make([]*float64, n), make([]*float64, n)
+	for i, v := range in {
+		keys[i], workers[i], at[i] = v.ClientKey, v.WorkerID, v.VisitedAt
+		plans[i], blocks[i], shops[i] = v.PlanID, v.BlockID, v.ShopID
+		lon[i], lat[i] = v.Lon, v.Lat
+	}
+	rows, err := s.pool.Query(ctx, `
+		INSERT INTO visits (client_key, worker_id, plan_id, block_id, shop_id, visited_at, geom)
+		SELECT u.k, u.w, u.p, u.b, u.s, u.t,
+		       CASE WHEN u.lon IS NULL OR u.lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326) END
+		FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::float8[], $8::float8[])
+		     WITH ORDINALITY AS u(k, w, p, b, s, t, lon, lat, ord)
+		ORDER BY u.ord
+		ON CONFLICT (client_key) DO NOTHING
+		RETURNING client_key, id`, keys, workers, plans, blocks, shops, at, lon, lat)
 	if err != nil {
-		return nil, fmt.Errorf("insert visits: %w", err)
+		return nil, fmt.Errorf("insert visits: %w", apiClassify(err))
+	}
+	created := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("insert visits: %w", err)
+		}
+		created[k] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insert visits: %w", apiClassify(err))
+	}
+	out := make([]VisitResult, n)
+	var missing []string
+	seen := map[string]bool{}
+	for i, v := range in {
+		out[i].ClientKey = v.ClientKey
+		if id, ok := created[v.ClientKey]; ok && !seen[v.ClientKey] {
+			out[i].ID, out[i].Status = id, VisitCreated
+		} else if !ok {
+			missing = append(missing, v.ClientKey)
+		}
+		seen[v.ClientKey] = true
+	}
+	// Keys stored earlier (or by a concurrent request: the insert waited for it to
+	// commit, and this new statement's snapshot sees it).
+	existing := map[string][2]int64{}
+	if len(missing) > 0 {
+		rows, err := s.pool.Query(ctx, `SELECT client_key, id, worker_id FROM visits WHERE client_key = ANY($1)`, missing)
+		if err != nil {
+			return nil, fmt.Errorf("insert visits: look up duplicates: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var id, w int64
+			if err := rows.Scan(&k, &id, &w); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insert visits: look up duplicates: %w", err)
+			}
+			existing[k] = [2]int64{id, w}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insert visits: look up duplicates: %w", err)
+		}
+	}
+	for i, v := range in {
+		if out[i].Status != "" {
+			continue
+		}
+		if id, ok := created[v.ClientKey]; ok {
+			// A key repeated inside the batch: its first occurrence was stored.
+			out[i].ID, out[i].Status = id, VisitDuplicate
+			continue
+		}
+		e, ok := existing[v.ClientKey]
+		if !ok {
+			return nil, fmt.Errorf("insert visits: key %q neither stored nor found", v.ClientKey)
+		}
+		out[i].ID, out[i].Status = e[0], VisitDuplicate
+		if e[1] != v.WorkerID {
+			out[i].ID, out[i].Status = 0, VisitKeyTaken
+		}
 	}
 	return out, nil
 }
