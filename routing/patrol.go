@@ -390,6 +390,22 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			}
 		}
 	}
+	// The best plan may come straight from a cut, whose routes follow the giant tour:
+	// re-route every territory on its own once more (never longer, often shorter).
+	// This pass runs whatever the clock says (it takes a small part of a first round).
+	if ctx.Err() == nil {
+		cand := cloneRoutes(best)
+		t := p.newTerritories(cand)
+		all := make([]int, len(cand))
+		for i := range all {
+			all[i] = i
+		}
+		t.rerouteUntil(ctx, all, time.Now().Add(time.Hour))
+		if sc := p.score(cand); !sc.uneven || bestScore.uneven {
+			best, bestScore = cand, sc
+			p.progress(sc)
+		}
+	}
 	return best, nil
 }
 

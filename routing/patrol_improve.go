@@ -57,6 +57,11 @@ func (t *territories) blocksOf(ri int) []int {
 // reroute replaces the walks of the given routes by fresh postman tours over their own
 // blocks when those are cheaper; routes are searched side by side.
 func (t *territories) reroute(ctx context.Context, which []int) {
+	t.rerouteUntil(ctx, which, t.p.deadline)
+}
+
+// rerouteUntil is reroute with its own deadline.
+func (t *territories) rerouteUntil(ctx context.Context, which []int, deadline time.Time) {
 	var wg sync.WaitGroup
 	jobs := make(chan int)
 	var mu sync.Mutex
@@ -73,7 +78,7 @@ func (t *territories) reroute(ctx context.Context, which []int) {
 					mu.Unlock()
 					continue
 				}
-				if ctx.Err() != nil || time.Now().After(t.p.deadline) {
+				if ctx.Err() != nil || time.Now().After(deadline) {
 					continue
 				}
 				w, err := t.p.g.postmanTour(ctx, blocks, t.routes[ri].StartNode, 1, false)
