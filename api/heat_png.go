@@ -73,27 +73,37 @@ func renderHeatPNG(bins []data.HeatBin, z maptile.Zoom, size int) ([]byte, error
 			blur[j*n+i] = s
 		}
 	}
-	// Back from density to "sweeps near here": a lone bin of count c peaks at c.
+	// Back from density to "sweeps near here" (a lone bin of count c peaks at c), then to the
+	// ramp position on the log scale. Interpolating the position between bin centres rather
+	// than the density costs one log per bin instead of one per pixel and looks the same.
 	norm := 2 * math.Pi * heatSigma * heatSigma
 	logRef := math.Log1p(heatReference(z))
+	var pos [n * n]float64
+	for i, v := range blur {
+		pos[i] = math.Log1p(v*norm) / logRef
+	}
+	// Below this a pixel stays transparent: less than a twentieth of a sweep nearby.
+	minPos := math.Log1p(0.05) / logRef
 
-	img := image.NewNRGBA(image.Rect(0, 0, size, size))
+	// A paletted image: one byte per pixel and no PNG filtering, several times faster to
+	// encode than RGBA, and the ramp has no more than 256 colours anyway.
+	img := image.NewPaletted(image.Rect(0, 0, size, size), heatPalette)
 	binPx := float64(size) / data.HeatBins
 	for py := range size {
 		v := (float64(py)+0.5)/binPx - 0.5 + heatPad
 		j0 := int(math.Floor(v))
 		fy := v - float64(j0)
+		row := img.Pix[py*img.Stride:]
 		for px := range size {
 			u := (float64(px)+0.5)/binPx - 0.5 + heatPad
 			i0 := int(math.Floor(u))
 			fx := u - float64(i0)
-			d := (blur[j0*n+i0]*(1-fx)+blur[j0*n+i0+1]*fx)*(1-fy) +
-				(blur[(j0+1)*n+i0]*(1-fx)+blur[(j0+1)*n+i0+1]*fx)*fy
-			d *= norm
-			if d < 0.05 {
-				continue // transparent
+			t := (pos[j0*n+i0]*(1-fx)+pos[j0*n+i0+1]*fx)*(1-fy) +
+				(pos[(j0+1)*n+i0]*(1-fx)+pos[(j0+1)*n+i0+1]*fx)*fy
+			if t < minPos {
+				continue // index 0: transparent
 			}
-			img.SetNRGBA(px, py, heatColour(math.Log1p(d)/logRef))
+			row[px] = uint8(1 + math.Round(math.Min(t, 1)*254))
 		}
 	}
 	var buf bytes.Buffer
@@ -103,6 +113,16 @@ func renderHeatPNG(bins []data.HeatBin, z maptile.Zoom, size int) ([]byte, error
 	}
 	return buf.Bytes(), nil
 }
+
+// heatPalette is transparent at index 0 and the ramp from 0 to 1 at indices 1..255.
+var heatPalette = func() color.Palette {
+	p := make(color.Palette, 256)
+	p[0] = color.NRGBA{}
+	for i := 1; i < 256; i++ {
+		p[i] = heatColour(float64(i-1) / 254)
+	}
+	return p
+}()
 
 // heatRamp is the colour ramp: position, colour with alpha.
 var heatRamp = [...]struct {
