@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -198,7 +199,18 @@ func TestWebPagesInBrowser(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t)
 	f.addStreetGrid()
-	jobs := f.startJobs(1, nil)
+	// Plans pause once running until the test has seen the running state in the page
+	// (a 24-block plan may otherwise finish between two polls of the event stream).
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	t.Cleanup(func() { releaseOnce.Do(func() { close(release) }) })
+	jobs := f.startJobs(1, func(ctx context.Context) error {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	})
 	t.Cleanup(func() { _ = jobs.Stop(context.Background()) })
 	srv := httptest.NewServer(f.h)
 	t.Cleanup(srv.Close)
@@ -232,8 +244,13 @@ func TestWebPagesInBrowser(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(`#seconds`), "1"),
 			chromedp.Click(chromedp.CSS(`#run`)),
 		)
+		b.wait("plan running in the page", `window.gridsweep.events.includes('running') && document.getElementById('planstatus').textContent.includes('running') && !document.getElementById('cancel').disabled`, 30*time.Second)
+		releaseOnce.Do(func() { close(release) })
 		b.wait("plan done and routes drawn", `window.gridsweep.planDone > 0 && window.gridsweep.routesDrawn > 0`, 60*time.Second)
 		planID = int64(evalJS[float64](b, `window.gridsweep.planDone`))
+		if ev := evalJS[[]string](b, `window.gridsweep.events`); ev[0] != "queued" || !slices.Contains(ev, "running") {
+			t.Errorf("progress events seen: %v", ev)
+		}
 		if v := evalJS[float64](b, `document.getElementById('progress').value`); v != 100 {
 			t.Fatalf("progress bar at %v after the plan finished", v)
 		}

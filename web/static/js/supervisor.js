@@ -20,7 +20,7 @@ const state = {
   follow: null, // AbortController of the plan's event stream
 };
 // Tests and curious people read the console's state here.
-window.gridsweep = { state, routesDrawn: 0, planDone: 0 };
+window.gridsweep = { state, routesDrawn: 0, planDone: 0, events: [] };
 
 const status = $('status');
 const fail = (err) => announce(status, 'error.generic', { detail: err.message }, 'error');
@@ -308,6 +308,7 @@ async function followPlan(id) {
   try {
     await readEvents(`/api/v1/plans/${id}/events`, state.token, (name, data) => {
       if (name === 'progress') {
+        window.gridsweep.events.push(data.status);
         state.plan = { ...state.plan, status: data.status, progress: data.progress };
         renderPlanStatus(data.progress);
       } else if (name === 'done') {
