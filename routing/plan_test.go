@@ -290,3 +290,27 @@ func TestPlanGeoJSONAndGPX(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanInterruptedReturnsBest: cancelling after the first complete plan (as Ctrl-C
+// does) returns that plan, complete, marked interrupted.
+func TestPlanInterruptedReturnsBest(t *testing.T) {
+	net := gridNetwork(t, 10, 10, 100)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	pl, err := PlanRoutes(ctx, PlanInput{Network: net}, PlanOptions{Workers: 3, Seconds: 30,
+		Progress: func(makespan, elapsed time.Duration) {
+			calls++
+			cancel()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pl.Interrupted || calls == 0 {
+		t.Errorf("interrupted %v after %d progress calls", pl.Interrupted, calls)
+	}
+	checkComplete(t, pl)
+	if pl.BlocksCovered != len(net.Blocks) {
+		t.Errorf("covered %d of %d", pl.BlocksCovered, len(net.Blocks))
+	}
+}

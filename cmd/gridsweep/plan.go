@@ -115,10 +115,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	elapsed := time.Since(began)
 	if src.store != nil {
 		defer src.store.Close()
-		if plan.Interrupted {
-			return errors.New("plan interrupted: nothing stored")
-		}
-		id, err := savePlan(ctx, src, plan, *mode, elapsed)
+		// An interrupted plan is the best found so far: store it all the same, with a
+		// context that the interrupt no longer cancels.
+		id, err := savePlan(context.WithoutCancel(ctx), src, plan, *mode, elapsed)
 		if err != nil {
 			return err
 		}
