@@ -314,3 +314,36 @@ func TestPlanInterruptedReturnsBest(t *testing.T) {
 		t.Errorf("covered %d of %d", pl.BlocksCovered, len(net.Blocks))
 	}
 }
+
+func TestPlanDegenerateNetworks(t *testing.T) {
+	p0, p1 := orb.Point{24.94, 60.17}, orb.Point{24.941, 60.17}
+	loop := orb.LineString{p0, {24.9405, 60.1703}, {24.9402, 60.1701}, p0}
+	for _, tc := range []struct {
+		name    string
+		blocks  []geo.Block
+		workers int
+	}{
+		{"one block", []geo.Block{{SourceID: "a", From: 1, To: 2, Geometry: orb.LineString{p0, p1}}}, 1},
+		{"more workers than blocks", gridBlocks(2, 2, 100), 9},
+		{"a loop street", []geo.Block{{SourceID: "loop", From: 1, To: 1, Geometry: loop}, {SourceID: "b", From: 1, To: 2, Geometry: orb.LineString{p0, p1}}}, 2},
+		{"zero-length block", []geo.Block{{SourceID: "z", From: 1, To: 2, Geometry: orb.LineString{p0, p0}}, {SourceID: "b", From: 2, To: 3, Geometry: orb.LineString{p0, p1}}}, 1},
+		{"parallel blocks", []geo.Block{{SourceID: "x", From: 1, To: 2, Geometry: orb.LineString{p0, p1}}, {SourceID: "y", From: 2, To: 1, Geometry: orb.LineString{p1, {24.9405, 60.1702}, p0}}}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			net, err := geo.BuildNetwork(tc.blocks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, mode := range []Mode{ModePatrol, ModeSweeper} {
+				pl, err := PlanRoutes(context.Background(), PlanInput{Network: net}, PlanOptions{Workers: tc.workers, Mode: mode, Capacity: 150, Seconds: 1})
+				if err != nil {
+					t.Fatalf("%s: %v", mode, err)
+				}
+				checkComplete(t, pl)
+				if pl.BlocksCovered != len(tc.blocks) || len(pl.Routes) != tc.workers {
+					t.Errorf("%s: covered %d of %d with %d routes", mode, pl.BlocksCovered, len(tc.blocks), len(pl.Routes))
+				}
+			}
+		})
+	}
+}
