@@ -2,6 +2,7 @@ package geo
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -83,4 +84,28 @@ func TestTileRangeMatchesBruteForce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzParseTile: whatever the input, ParseTile either refuses it with ErrBadTile or returns
+// a valid tile whose canonical spelling is the input itself (one tile, one URL).
+func FuzzParseTile(f *testing.F) {
+	f.Add("14", "8290", "6013")
+	f.Add("0", "0", "0")
+	f.Add("22", "4194304", "1")
+	f.Add("01", "+1", " 2")
+	f.Fuzz(func(t *testing.T, z, x, y string) {
+		tl, err := ParseTile(z, x, y)
+		if err != nil {
+			if !errors.Is(err, ErrBadTile) {
+				t.Fatalf("error %v is not ErrBadTile", err)
+			}
+			return
+		}
+		if !tl.Valid() || tl.Z > MaxTileZoom {
+			t.Fatalf("invalid tile %v from %q/%q/%q", tl, z, x, y)
+		}
+		if got := fmt.Sprintf("%d/%d/%d", tl.Z, tl.X, tl.Y); got != z+"/"+x+"/"+y {
+			t.Fatalf("%q/%q/%q parsed as %s", z, x, y, got)
+		}
+	})
 }
