@@ -341,9 +341,9 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			p.progress(sc)
 		}
 	}
-	// The budget: improvement rounds until 55 % of it, boundary moves until 70 %, piece
-	// merging until 80 %; the rest is left for writing the results.
-	p.setPhase(0.55)
+	// The budget: improvement rounds until 45 % of it, then piece merging, boundary
+	// moves and merging again until 85 %; the rest is left for writing the results.
+	p.setPhase(0.45)
 	for round := 0; round < 6 && !p.outOfTime(ctx); round++ {
 		before := bestScore
 		t := p.newTerritories(routes)
@@ -365,31 +365,39 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			break // a round that finds nothing better would repeat itself
 		}
 	}
-	// Polish with the time left: move boundary blocks off the longest route while that
-	// shortens it, then hand stray pieces to neighbours.
-	p.setPhase(0.7)
+	// Hand stray pieces to neighbours (the first pass runs whatever the clock says: it
+	// is cheap and makes territories much more compact), then move boundary blocks off
+	// the longest route while that shortens it, then merge pieces again.
+	merge := func(frac float64, forced bool) {
+		p.setPhase(frac)
+		for pass := 0; pass < 4 && (forced || !p.outOfTime(ctx)) && ctx.Err() == nil; pass++ {
+			cand := cloneRoutes(best)
+			t := p.newTerritories(cand)
+			if forced {
+				t.p.deadline = time.Now().Add(time.Hour)
+			}
+			changed := t.mergePieces(ctx)
+			if len(changed) == 0 {
+				break
+			}
+			t.reroute(ctx, changed)
+			p.setPhase(frac)
+			forced = false
+			// Fewer pieces at no longer makespan is worth a slightly larger total.
+			if sc := p.score(cand); (!sc.uneven || bestScore.uneven) && sc.makespan <= bestScore.makespan {
+				best, bestScore = cand, sc
+			}
+		}
+	}
+	merge(0.6, true)
+	p.setPhase(0.75)
 	if !p.outOfTime(ctx) {
 		cand := cloneRoutes(best)
 		t := p.newTerritories(cand)
 		t.rebalance(ctx, nil)
 		consider(cand)
 	}
-	p.setPhase(0.8)
-	for pass := 0; pass < 4 && !p.outOfTime(ctx); pass++ {
-		cand := cloneRoutes(best)
-		t := p.newTerritories(cand)
-		changed := t.mergePieces(ctx)
-		if len(changed) == 0 {
-			break
-		}
-		t.reroute(ctx, changed)
-		// Fewer pieces at no longer makespan is worth a slightly larger total.
-		if sc := p.score(cand); !sc.uneven || bestScore.uneven {
-			if sc.makespan <= bestScore.makespan {
-				best, bestScore = cand, sc
-			}
-		}
-	}
+	merge(0.85, false)
 	// The best plan may come straight from a cut, whose routes follow the giant tour:
 	// re-route every territory on its own once more (never longer, often shorter).
 	// This pass runs whatever the clock says (it takes a small part of a first round).
