@@ -248,7 +248,7 @@ func TestWebPagesInBrowser(t *testing.T) {
 		releaseOnce.Do(func() { close(release) })
 		b.wait("plan done and routes drawn", `window.gridsweep.planDone > 0 && window.gridsweep.routesDrawn > 0`, 60*time.Second)
 		planID = int64(evalJS[float64](b, `window.gridsweep.planDone`))
-		if ev := evalJS[[]string](b, `window.gridsweep.events`); ev[0] != "queued" || !slices.Contains(ev, "running") {
+		if ev := evalJS[[]string](b, `window.gridsweep.events`); !slices.Contains(ev, "running") || ev[len(ev)-1] != "done" {
 			t.Errorf("progress events seen: %v", ev)
 		}
 		if v := evalJS[float64](b, `document.getElementById('progress').value`); v != 100 {
@@ -450,5 +450,22 @@ func TestWebPagesInBrowser(t *testing.T) {
 			t.Fatalf("tile URLs: %q", tiles)
 		}
 		b.screenshot("snippet")
+	})
+
+	// Last, because it stops the server: the worker's page opens with no server at all,
+	// from the service worker's cache and the route kept in localStorage.
+	t.Run("worker page offline", func(t *testing.T) {
+		b.t = t
+		b.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+		b.do("open route", chromedp.Navigate(srv.URL+"/worker"))
+		b.wait("service worker in control", `window.gridsweep && window.gridsweep.ready && navigator.serviceWorker.controller !== null && window.gridsweep.routeDrawn > 0`, 30*time.Second)
+		srv.Close()
+		b.do("reload without a server", chromedp.Reload())
+		b.wait("route from the cache", `window.gridsweep && window.gridsweep.ready && document.querySelectorAll('#steps li').length > 0`, 30*time.Second)
+		if !evalJS[bool](b, `document.querySelector('.step-tick').checked`) {
+			t.Error("the step ticked earlier is not shown done offline")
+		}
+		b.wait("map drawn from the cache", `window.gridsweep.routeDrawn > 0 && window.gridsweep.map.queryRenderedFeatures({layers: ['streets']}).length > 0`, 20*time.Second)
+		b.screenshot("worker-no-server")
 	})
 }

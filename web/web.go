@@ -73,6 +73,10 @@ func Handler() http.Handler {
 			// Assets are revalidated each time: a new binary must not run yesterday's script
 			// against today's API; ETags keep the revalidation cheap.
 			w.Header().Set("Cache-Control", "no-cache")
+			if r.URL.Path == StaticPrefix+"sw.js" {
+				// The worker page's service worker lives with the assets but controls /worker.
+				w.Header().Set("Service-Worker-Allowed", "/")
+			}
 			if path.Ext(r.URL.Path) == ".mjs" {
 				// Module scripts must have a JavaScript type; Go's table may lack .mjs.
 				w.Header().Set("Content-Type", "text/javascript; charset=utf-8")

@@ -55,6 +55,19 @@ func TestHandler(t *testing.T) {
 	}
 }
 
+// TestServiceWorkerScope: the worker page's service worker lives under /static/ but must
+// be allowed to control /worker.
+func TestServiceWorkerScope(t *testing.T) {
+	rec := httptest.NewRecorder()
+	Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/sw.js", nil))
+	if rec.Code != 200 || rec.Header().Get("Service-Worker-Allowed") != "/" {
+		t.Fatalf("sw.js: %d, Service-Worker-Allowed %q", rec.Code, rec.Header().Get("Service-Worker-Allowed"))
+	}
+	if !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
+		t.Fatalf("sw.js Content-Type %q", rec.Header().Get("Content-Type"))
+	}
+}
+
 // TestPagesReferenceOnlyEmbeddedAssets catches a page pointing at a script or style that
 // is not in the binary (the vendored map library may be absent in a bare go build).
 func TestPagesReferenceOnlyEmbeddedAssets(t *testing.T) {

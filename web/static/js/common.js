@@ -153,11 +153,23 @@ export function saveBlob(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-/** loadMapLibre imports the vendored MapLibre module, or shows why it cannot. */
-export async function loadMapLibre(container) {
+/**
+ * loadMapLibre imports the vendored MapLibre module, or shows why it cannot. With
+ * workerFromPage, the map's web worker is started from a copy fetched by the page: a
+ * service worker can answer that fetch offline, while Chromium does not route a module
+ * worker's own script request through it.
+ */
+export async function loadMapLibre(container, { workerFromPage = false } = {}) {
   try {
     const mod = await import('/static/vendor/maplibre-gl.mjs');
-    return mod.default && mod.default.Map ? mod.default : mod;
+    const lib = mod.default && mod.default.Map ? mod.default : mod;
+    if (workerFromPage) {
+      try {
+        const res = await fetch('/static/vendor/maplibre-gl-worker.mjs');
+        if (res.ok) lib.setWorkerUrl(URL.createObjectURL(new Blob([await res.text()], { type: 'text/javascript' })));
+      } catch { /* keep the default worker URL */ }
+    }
+    return lib;
   } catch (err) {
     const p = document.createElement('p');
     p.className = 'notice error';

@@ -282,18 +282,26 @@ async function start() {
     return;
   }
   $('tokenform').hidden = true;
-  try {
-    const maplibregl = await loadMapLibre($('map'));
-    state.map = await createMap(maplibregl, $('map'), state.token);
-    window.gridsweep.map = state.map;
-    addLayers(state.map);
-  } catch (err) {
-    fail(err); // the step list works without the map
-  }
+  // The step list does not wait for the map: offline, the map may never finish loading.
+  (async () => {
+    const maplibregl = await loadMapLibre($('map'), { workerFromPage: 'serviceWorker' in navigator });
+    const map = await createMap(maplibregl, $('map'), state.token);
+    addLayers(map);
+    state.map = map;
+    window.gridsweep.map = map;
+    drawRoute();
+  })().catch(fail);
   const plan = Number(new URL(location.href).searchParams.get('plan')) || Number(localStorage.getItem('gridsweep.worker.plan'));
   if (plan) await loadRoute(plan);
   flush();
   window.gridsweep.ready = true;
+}
+
+// The service worker keeps the page itself for offline reloads (secure contexts only:
+// https, or localhost while testing).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/static/sw.js', { scope: '/worker', type: 'classic' })
+    .catch((err) => console.warn('service worker:', err.message));
 }
 
 setupLangSwitch($('lang'), () => { renderSteps(); renderSummary(); renderQueue(); });
