@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -100,7 +101,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 func mapDataError(err error) *Problem {
 	switch {
 	case errors.Is(err, data.ErrRecordNotFound):
-		return problemf(KindNotFound, "%s", trimDataPrefix(err)).withCause(err)
+		return problemf(KindNotFound, "%s", firstLine(err)).withCause(err)
 	case errors.Is(err, data.ErrStaleVersion):
 		return problemf(KindConflict, "the resource changed since you read it; fetch it again and retry").withCause(err)
 	case errors.Is(err, data.ErrInUse):
@@ -113,14 +114,10 @@ func mapDataError(err error) *Problem {
 	return nil
 }
 
-func trimDataPrefix(err error) string {
-	// The first line of a wrapped sentinel chain reads "get shop 7: data: record not found";
-	// that is safe and useful to show.
-	msg := err.Error()
-	for i := range len(msg) {
-		if msg[i] == '\n' {
-			return msg[:i]
-		}
-	}
-	return msg
+// firstLine is the first line of a wrapped sentinel chain ("get shop 7: data: record not
+// found"): safe and useful to show; errors.Join puts the database's own message on later
+// lines, which stay in the logs.
+func firstLine(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }
