@@ -264,6 +264,17 @@ func TestWebPagesInBrowser(t *testing.T) {
 		}
 		b.screenshot("supervisor")
 
+		// Box select: drag a box over the whole map, which selects every block.
+		box := evalJS[[]float64](b, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return [r.left + 10, r.top + 10, r.right - 10, r.bottom - 40]; })()`)
+		b.do("box select", chromedp.Click(chromedp.CSS(`#boxsel`)), chromedp.DragAndDropXY(box[0], box[1], box[2], box[3], 5))
+		if n := evalJS[int](b, `window.gridsweep.state.selected.size`); n != 24 {
+			t.Fatalf("box selected %d blocks, want all 24", n)
+		}
+		b.do("leave box mode", chromedp.Click(chromedp.CSS(`#clearsel`)), chromedp.Click(chromedp.CSS(`#boxsel`)))
+		if n := evalJS[int](b, `window.gridsweep.state.selected.size`); n != 0 {
+			t.Fatalf("%d blocks still selected after Clear", n)
+		}
+
 		// Click a block of Abe's on the map and move it to Ada.
 		pt := evalJS[[]float64](b, `(() => {
 			const s = window.gridsweep.state;
