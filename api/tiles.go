@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,12 +60,18 @@ type tileService struct {
 	now func() time.Time
 	// uncached is set when invalidation stopped working.
 	uncached atomic.Bool
+	// gzips holds *gzip.Writer at BestSpeed.
+	gzips sync.Pool
 }
 
 // registerTiles adds the tile routes to r and starts the cache's LISTEN loop, which ends
 // when the store is closed.
 func (s *server) registerTiles(r *mux.Router, roles []string) {
 	ts := &tileService{s: s, cache: s.opts.Tiles.Cache, now: time.Now}
+	ts.gzips.New = func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level never fails
+		return zw
+	}
 	if ts.cache == nil {
 		ts.cache = NewMemoryTileCache(DefaultTileCacheBytes)
 	}
@@ -350,11 +357,15 @@ func (ts *tileService) cached(r *http.Request, key TileKey, render func(context.
 	t := &CachedTile{Body: body, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 	if zip && len(body) > 0 {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		if _, err := zw.Write(body); err != nil {
-			return nil, fmt.Errorf("gzip tile: %w", err)
+		// A gzip writer allocates about a megabyte of tables: reuse them.
+		zw := ts.gzips.Get().(*gzip.Writer)
+		zw.Reset(&buf)
+		_, err := zw.Write(body)
+		if err == nil {
+			err = zw.Close()
 		}
-		if err := zw.Close(); err != nil {
+		ts.gzips.Put(zw)
+		if err != nil {
 			return nil, fmt.Errorf("gzip tile: %w", err)
 		}
 		t.Gzip = buf.Bytes()

@@ -126,3 +126,21 @@ func (s *Store) SynthesizeCheckIns(ctx context.Context, o SynthOptions) (SynthSu
 	}
 	return sum, nil
 }
+
+// SessionPIDs lists the server processes of every session on this database, so a
+// benchmark on the same machine can read their CPU time from /proc.
+func (s *Store) SessionPIDs(ctx context.Context) ([]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	if err != nil {
+		return nil, fmt.Errorf("session pids: %w", err)
+	}
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return nil, fmt.Errorf("session pids: %w", err)
+	}
+	out := make([]int, len(pids))
+	for i, p := range pids {
+		out[i] = int(p)
+	}
+	return out, nil
+}

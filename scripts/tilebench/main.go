@@ -7,7 +7,10 @@
 //
 //	go run ./scripts/tilebench --duration 20s --layer coverage
 //
-// Client and server share the machine: the numbers include the client's own CPU.
+// Client and server share the machine: the numbers include the client's own CPU. The last
+// columns are the CPU used per request by this process (Go client and server) and by the
+// database's server processes, read from /proc: costs that a busy machine does not inflate
+// the way it inflates latency.
 package main
 
 import (
@@ -21,7 +24,10 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/paulmach/orb/maptile"
@@ -92,8 +98,8 @@ func run() error {
 	}
 	fmt.Fprintf(os.Stderr, "tilebench: %d z%d tiles of %s, %d connections, %s per run, GOMAXPROCS %d\n",
 		len(paths), *zoom, *layer, *conc, *duration, runtime.GOMAXPROCS(0))
-	fmt.Println("| run | tiles | requests | req/s | p50 ms | p99 ms | errors | mean body bytes |")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
+	fmt.Println("| run | tiles | requests | req/s | p50 ms | p99 ms | errors | mean body bytes | Go CPU ms/req | PG CPU ms/req |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, cached := range []bool{false, true} {
 		if (*mode == "uncached" && cached) || (*mode == "cached" && !cached) {
 			continue
@@ -147,14 +153,24 @@ func bench(ctx context.Context, store *data.Store, token string, paths []string,
 		}
 		return int(n), time.Since(start), err
 	}
+	// Warm-up: the pool's connections exist before measuring; with the cache on, every tile
+	// of the set is cached.
+	warm := paths[:min(len(paths), 2*conc)]
 	if cached {
-		for _, p := range paths {
-			if _, _, err := get(p); err != nil {
-				return fmt.Errorf("warm-up: %w", err)
-			}
+		warm = paths
+	}
+	for _, p := range warm {
+		if _, _, err := get(p); err != nil {
+			return fmt.Errorf("warm-up: %w", err)
 		}
 	}
+	pids, err := store.SessionPIDs(ctx)
+	if err != nil {
+		return err
+	}
+	pg0 := procCPU(pids)
 
+	cpu0 := cpuTime()
 	var (
 		mu     sync.Mutex
 		lat    []time.Duration
@@ -190,6 +206,8 @@ func bench(ctx context.Context, store *data.Store, token string, paths []string,
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
+	pg := procCPU(pids) - pg0
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
@@ -201,7 +219,47 @@ func bench(ctx context.Context, store *data.Store, token string, paths []string,
 	if len(lat) > 0 {
 		mean = bytes / int64(len(lat))
 	}
-	fmt.Printf("| %s | %d | %d | %.0f | %.2f | %.2f | %d | %d |\n",
-		name, len(paths), len(lat), float64(len(lat))/elapsed.Seconds(), pct(0.50), pct(0.99), errs, mean)
+	perReq := func(d time.Duration) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(d.Microseconds()) / 1000 / float64(len(lat))
+	}
+	fmt.Printf("| %s | %d | %d | %.0f | %.2f | %.2f | %d | %d | %.3f | %.3f |\n",
+		name, len(paths), len(lat), float64(len(lat))/elapsed.Seconds(), pct(0.50), pct(0.99), errs, mean,
+		perReq(cpu), perReq(pg))
 	return nil
+}
+
+// procCPU sums the user+system CPU of the given processes from /proc (Linux; the database
+// runs on this machine). Processes that are gone count as zero.
+func procCPU(pids []int) time.Duration {
+	var ticks int64
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// Fields after the parenthesised command: state is field 3, utime 14, stime 15.
+		i := strings.LastIndexByte(string(b), ')')
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + st
+	}
+	// Linux reports clock ticks of 1/100 s (USER_HZ) on every architecture Go runs on.
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
+// cpuTime is the user+system CPU this process (client and server together, not
+// PostgreSQL) has used: a cost per request that does not depend on how busy the machine is.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
