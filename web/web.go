@@ -11,8 +11,10 @@ package web
 import (
 	"embed"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
+	"slices"
 )
 
 // static holds the pages and whatever `make web-deps` put in static/vendor. The pattern
@@ -30,9 +32,10 @@ var pages = map[string]string{
 	"/embed/snippet": "snippet.html",
 }
 
-// PagePaths lists the URL paths of the pages, for routers that register them one by one.
+// PagePaths lists the URL paths of the pages (sorted), for routers that register them
+// one by one.
 func PagePaths() []string {
-	return []string{"/", "/supervisor", "/worker", "/embed", "/embed/snippet"}
+	return slices.Sorted(maps.Keys(pages))
 }
 
 // StaticPrefix is the URL prefix of the assets (scripts, styles, vendored map library).
