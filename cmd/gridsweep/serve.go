@@ -45,22 +45,45 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer store.Close()
+	return serveStore(ctx, store, serveConfig{
+		Addr: *addr, PlanWorkers: *planWorkers,
+		Options: api.Options{Logger: log, MaxBodyBytes: *maxBody, CORSOrigins: splitList(*cors)},
+	}, stdout)
+}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", *addr, err)
+// serveConfig is what serveStore needs besides the store; Options.Jobs is filled in.
+type serveConfig struct {
+	Addr        string
+	PlanWorkers int
+	Options     api.Options
+}
+
+// serveStore serves the API on an open store (serve and demo share it) with a plan job
+// runner, until ctx is cancelled; then the HTTP server drains and running plans get a
+// grace period.
+func serveStore(ctx context.Context, store *data.Store, cfg serveConfig, stdout io.Writer) error {
+	log := cfg.Options.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	jobs, err := api.NewJobs(ctx, store, api.JobsOptions{Workers: *planWorkers, Logger: log})
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	jobs, err := api.NewJobs(ctx, store, api.JobsOptions{Workers: cfg.PlanWorkers, Logger: log})
+	if err != nil {
+		ln.Close()
 		return err
 	}
 	// Jobs get their own context: a signal must let running plans finish (Stop below),
 	// not cut them off the way cancelling Start's context would.
 	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		ln.Close()
 		return err
 	}
-	handler := api.New(store, api.Options{Logger: log, MaxBodyBytes: *maxBody, CORSOrigins: splitList(*cors), Jobs: jobs})
-	serveErr := serveUntilDone(ctx, ln, handler, log, stdout)
+	opts := cfg.Options
+	opts.Jobs = jobs
+	serveErr := serveUntilDone(ctx, ln, api.New(store, opts), log, stdout)
 	// Plans still running get the shutdown grace period; after it river cancels them and
 	// they are retried by whichever replica runs next.
 	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
