@@ -42,6 +42,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	out := fs.String("out", "", "write the routes as GeoJSON here")
 	report := fs.String("report", "", "write the plan report as JSON here")
 	gpxDir := fs.String("gpx", "", "write one GPX track per worker into this directory")
+	replan := fs.Int64("replan", 0, "with --area: re-plan from this stored plan, keeping its locked blocks and as many assignments as possible")
+	offIDs := fs.String("off", "", "with --replan: comma-separated ids of workers off duty (their blocks go to the others)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -52,6 +54,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("give --osm or --area, not both")
 	case *workers <= 0:
 		return usageErrorf("--workers must be at least 1 (got %d)", *workers)
+	case *replan != 0 && *area == "":
+		return usageErrorf("--replan needs --area (the previous plan is in the database)")
+	case *offIDs != "" && *replan == 0:
+		return usageErrorf("--off needs --replan")
 	case *osmFile != "" && *out == "" && *report == "" && *gpxDir == "":
 		return usageErrorf("nothing to write: give --out, --report or --gpx")
 	}
@@ -77,6 +83,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err != nil {
 		return err
+	}
+	if src.store != nil {
+		defer src.store.Close()
 	}
 	if starts == nil {
 		starts = src.starts
@@ -105,7 +114,20 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stderr, "\rbest makespan %v after %.1f s   ", makespan.Round(time.Second), elapsed.Seconds())
 		}
 	}
-	plan, err := routing.PlanRoutes(ctx, routing.PlanInput{Network: net, Shops: src.shops, Stations: src.stations}, opt)
+	input := routing.PlanInput{Network: net, Shops: src.shops, Stations: src.stations}
+	var plan *routing.Plan
+	var moves *routing.ReplanStats
+	if *replan != 0 {
+		prev, perr := previousAssignment(ctx, src, *replan, *offIDs)
+		if perr != nil {
+			return perr
+		}
+		var st routing.ReplanStats
+		plan, st, err = routing.Replan(ctx, input, opt, prev)
+		moves = &st
+	} else {
+		plan, err = routing.PlanRoutes(ctx, input, opt)
+	}
 	if opt.Progress != nil {
 		fmt.Fprintln(stderr)
 	}
@@ -113,15 +135,19 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("plan %s: %w", src.name, err)
 	}
 	elapsed := time.Since(began)
+	rep := planReport{Report: plan.Report(elapsed), Replan: moves}
 	if src.store != nil {
-		defer src.store.Close()
 		// An interrupted plan is the best found so far: store it all the same, with a
 		// context that the interrupt no longer cancels.
-		id, err := savePlan(context.WithoutCancel(ctx), src, plan, *mode, elapsed)
+		id, err := savePlan(context.WithoutCancel(ctx), src, plan, *mode, rep)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "plan %d stored for area %s\n", id, src.name)
+	}
+	if moves != nil {
+		fmt.Fprintf(stdout, "re-plan of plan %d: %d blocks kept, %d moved between workers on duty, %d reassigned\n",
+			*replan, moves.Kept, moves.Moved, moves.Reassigned)
 	}
 
 	if *out != "" {
@@ -140,7 +166,6 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
-	rep := plan.Report(elapsed)
 	if *report != "" {
 		if err := writeFile(*report, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -266,8 +291,64 @@ func loadAreaFrom(ctx context.Context, store *data.Store, name string, n int, wa
 	return src, nil
 }
 
-// savePlan stores a plan computed here with its routes and block assignments.
-func savePlan(ctx context.Context, src planSource, plan *routing.Plan, mode string, elapsed time.Duration) (int64, error) {
+// planReport is the report file and the stored plan stats: the plan's report and, for a
+// re-plan, how many assignments changed.
+type planReport struct {
+	routing.Report
+	Replan *routing.ReplanStats `json:"replan,omitempty"`
+}
+
+// previousAssignment reads a stored plan's assignments as a re-plan's starting point:
+// blocks and workers by index in this plan, locked blocks, and the workers off duty (ids
+// in off, comma-separated).
+func previousAssignment(ctx context.Context, src planSource, planID int64, off string) (routing.ReplanInput, error) {
+	var in routing.ReplanInput
+	as, err := src.store.PlanAssignments(ctx, planID)
+	if err != nil {
+		return in, fmt.Errorf("plan: %w", err)
+	}
+	if len(as) == 0 {
+		return in, fmt.Errorf("plan %d has no assignments to re-plan from", planID)
+	}
+	blockAt := make(map[int64]int, len(src.blockIDs))
+	for i, id := range src.blockIDs {
+		blockAt[id] = i
+	}
+	workerAt := make(map[int64]int, len(src.workerIDs))
+	for i, id := range src.workerIDs {
+		workerAt[id] = i
+	}
+	in.Previous = make(map[int]int, len(as))
+	for _, a := range as {
+		b, okB := blockAt[a.BlockID]
+		w, okW := workerAt[a.WorkerID]
+		if !okB || !okW {
+			continue // the block left the area or the worker is not in this plan: assign afresh
+		}
+		in.Previous[b] = w
+		if a.Locked {
+			in.LockedBlocks = append(in.LockedBlocks, b)
+		}
+	}
+	for _, f := range strings.Split(off, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return in, usageErrorf("--off: %q is not a worker id", f)
+		}
+		w, ok := workerAt[id]
+		if !ok {
+			return in, usageErrorf("--off: worker %d is not one of this plan's workers %v", id, src.workerIDs)
+		}
+		in.Removed = append(in.Removed, w)
+	}
+	return in, nil
+}
+
+// savePlan stores a plan computed here with its routes, block assignments and report.
+func savePlan(ctx context.Context, src planSource, plan *routing.Plan, mode string, rep planReport) (int64, error) {
 	params, _ := json.Marshal(map[string]any{"workers": len(src.workerIDs), "source": "cli"})
 	id, err := src.store.StartDirectPlan(ctx, src.areaID, mode, params)
 	if err != nil {
@@ -277,7 +358,7 @@ func savePlan(ctx context.Context, src planSource, plan *routing.Plan, mode stri
 	if err != nil {
 		return 0, fmt.Errorf("plan %d: %w", id, err)
 	}
-	if _, err := src.store.SavePlanResult(ctx, id, routes, plan.Report(elapsed)); err != nil {
+	if _, err := src.store.SavePlanResult(ctx, id, routes, rep); err != nil {
 		return 0, fmt.Errorf("plan: %w", err)
 	}
 	return id, nil

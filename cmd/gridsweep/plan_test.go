@@ -4,10 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/data/datatest"
+	"github.com/gridsweep/gridsweep/geo"
 )
 
 // haidian finds ../shared/data/osm/beijing-haidian/map.osm above the test directory.
@@ -92,5 +99,87 @@ func TestPlanCommandBadInput(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q (want one line about %q)", code, tc.code, msg, tc.want)
 			}
 		})
+	}
+}
+
+func TestPlanCommandAreaAndReplan(t *testing.T) {
+	osm := haidian(t)
+	ctx := context.Background()
+	url := datatest.NewDatabase(t)
+	store, err := data.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	src, err := loadOSM(ctx, osm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ImportOSM(ctx, &geo.Extract{Blocks: src.blocks, Shops: src.shops}); err != nil {
+		t.Fatal(err)
+	}
+	ring := orb.Ring{{116.3084, 39.9905}, {116.3320, 39.9905}, {116.3320, 40.0123}, {116.3084, 40.0123}, {116.3084, 39.9905}}
+	if _, err := store.ImportAreas(ctx, []geo.Area{{SourceID: "test:wudaokou", Name: "Wudaokou", Geometry: orb.MultiPolygon{{ring}}}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DATABASE_URL", url)
+
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"plan", "--area", "Wudaokou", "--workers", "4", "--seconds", "3"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("plan --area: exit %d: %s", code, stderr.String())
+	}
+	var first int64
+	if _, err := fmt.Sscanf(stdout.String(), "plan %d stored", &first); err != nil {
+		t.Fatalf("no plan id in %q", stdout.String())
+	}
+	before, err := store.PlanAssignments(ctx, first)
+	if err != nil || len(before) < 1000 {
+		t.Fatalf("%d assignments (%v)", len(before), err)
+	}
+	off := before[0].WorkerID
+	stdout.Reset()
+	rep := filepath.Join(t.TempDir(), "replan.json")
+	code := run(ctx, []string{"plan", "--area", "Wudaokou", "--workers", "4", "--seconds", "3",
+		"--replan", fmt.Sprint(first), "--off", fmt.Sprint(off), "--report", rep}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("re-plan: exit %d: %s", code, stderr.String())
+	}
+	var second int64
+	if _, err := fmt.Sscanf(stdout.String(), "plan %d stored", &second); err != nil || second == first {
+		t.Fatalf("no new plan id in %q", stdout.String())
+	}
+	after, err := store.PlanAssignments(ctx, second)
+	if err != nil || len(after) != len(before) {
+		t.Fatalf("%d assignments after, %d before (%v)", len(after), len(before), err)
+	}
+	prev := map[int64]int64{}
+	offBlocks := 0
+	for _, a := range before {
+		prev[a.BlockID] = a.WorkerID
+		if a.WorkerID == off {
+			offBlocks++
+		}
+	}
+	changed := 0
+	for _, a := range after {
+		if a.WorkerID == off {
+			t.Fatalf("block %d still with the worker off duty", a.BlockID)
+		}
+		if prev[a.BlockID] != a.WorkerID {
+			changed++
+		}
+	}
+	var r struct {
+		Replan struct{ Kept, Moved, Reassigned int } `json:"replan"`
+	}
+	b, _ := os.ReadFile(rep)
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Replan.Reassigned != offBlocks || changed != offBlocks+r.Replan.Moved || r.Replan.Moved > offBlocks/5 {
+		t.Errorf("changed %d assignments: %d of the worker off duty, report %+v", changed, offBlocks, r.Replan)
 	}
 }
