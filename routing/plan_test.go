@@ -347,3 +347,47 @@ func TestPlanDegenerateNetworks(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanStepsMergeStreets(t *testing.T) {
+	net := gridNetwork(t, 4, 6, 100)
+	b := net.Blocks[2] // on Row 0
+	shop := geo.Shop{SourceID: "n7", Name: "Barber", Point: orb.Point{(b.Geometry[0][0] + b.Geometry[1][0]) / 2, b.Geometry[0][1]}}
+	pl, err := PlanRoutes(context.Background(), PlanInput{Network: net, Shops: []geo.Shop{shop}}, PlanOptions{Workers: 2, Seconds: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	barber := 0
+	for r := range pl.Routes {
+		legs := pl.Steps(r)
+		var moves, blocks int
+		for _, m := range pl.Routes[r].Walk {
+			if net.Edges[m.Link].Block >= 0 {
+				moves++
+			}
+		}
+		for i, l := range legs {
+			blocks += len(l.Blocks)
+			if i > 0 && legs[i-1].Kind == l.Kind && legs[i-1].Street == l.Street {
+				t.Errorf("worker %d legs %d and %d are both %s on %s", r, i, i+1, l.Kind, l.Street)
+			}
+			if l.Street == "" || l.DistanceM <= 0 || l.Duration <= 0 {
+				t.Errorf("worker %d leg %+v", r, l)
+			}
+			for _, s := range l.Shops {
+				if s != "Barber" || l.Kind != LegServe {
+					t.Errorf("shop %q on a %s leg", s, l.Kind)
+				}
+				barber++
+			}
+		}
+		if blocks != moves {
+			t.Errorf("worker %d: legs hold %d block traversals, the walk %d", r, blocks, moves)
+		}
+		if len(legs) >= moves {
+			t.Errorf("worker %d: %d legs for %d moves, nothing merged", r, len(legs), moves)
+		}
+	}
+	if barber != 1 {
+		t.Errorf("the barber appears on %d legs, want 1", barber)
+	}
+}
