@@ -36,7 +36,9 @@ func apiClassify(err error) error {
 		return errors.Join(ErrInUse, err)
 	case pg.Code == "23503":
 		return errors.Join(ErrBadReference, err)
-	case pg.Code == "23514", pg.Code == "22023", pg.Code == "XX000" && pg.Routine == "lwgeom_from_geojson":
+	// Class 22 (data exception) is a value the client sent, e.g. 22021 for a NUL byte in
+	// a text field, which PostgreSQL cannot store: a 422, not a 500.
+	case pg.Code == "23514", strings.HasPrefix(pg.Code, "22"), pg.Code == "XX000" && pg.Routine == "lwgeom_from_geojson":
 		return errors.Join(ErrInvalidValue, err)
 	}
 	return err
