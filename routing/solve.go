@@ -48,8 +48,9 @@ type Options struct {
 // DefaultSeconds is the time limit used when Options.Seconds is not positive.
 const DefaultSeconds = 10
 
-// ErrNoRequired is returned for an instance with nothing to serve.
-var ErrNoRequired = errors.New("routing: instance has no required links")
+// ErrInfeasible is returned when no solution within capacity was found with at most
+// MaxTrips trips.
+var ErrInfeasible = errors.New("routing: no solution within capacity and the trip limit")
 
 // Solve searches for trips serving every required link of in, returning the best
 // solution found when the time limit passes, MaxIterations is reached or ctx is
@@ -115,6 +116,11 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Solution, error) {
 		if r != nil && (best == nil || better(r, best, opt.Objective)) {
 			best = r
 		}
+	}
+	if !best.feasible {
+		// Only possible with MaxTrips: every other search keeps a capacity-feasible
+		// solution from its first step.
+		return nil, fmt.Errorf("solve %s: %w (%d trips, overload %d)", in.Name, ErrInfeasible, opt.MaxTrips, best.excess)
 	}
 	return p.solution(best), nil
 }

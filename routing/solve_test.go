@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"errors"
 	"math/bits"
 	"math/rand"
 	"reflect"
@@ -477,4 +478,23 @@ func TestEulerTourIsPermutation(t *testing.T) {
 			t.Fatalf("seed %d: %d of %d tasks", seed, len(tour), p.n)
 		}
 	}
+}
+
+func TestSolveTooFewTripsIsAnError(t *testing.T) {
+	// Six links of demand 3 with capacity 6 need three trips.
+	in := gridGraph(3, 2)
+	for i := range in.Links {
+		in.Links[i].Demand = 3
+	}
+	in.Links = in.Links[:6]
+	in.Capacity = 6
+	_, err := Solve(context.Background(), in, Options{MaxIterations: 30, MaxTrips: 2})
+	if !errors.Is(err, ErrInfeasible) {
+		t.Fatalf("err = %v, want ErrInfeasible", err)
+	}
+	s, err := Solve(context.Background(), in, Options{MaxIterations: 30, MaxTrips: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSolution(t, in, s)
 }
