@@ -379,6 +379,10 @@ func TestWebPagesInBrowser(t *testing.T) {
 			t.Error("no direction arrows drawn along the route")
 		}
 		blocks := evalJS[int](b, `(() => { const s = window.gridsweep.state.route.features.flatMap(f => f.properties.steps).find(s => s.block_ids.length); return s.block_ids.length; })()`)
+		// Tapping a step's street shows that stretch on the map.
+		b.do("show step 2", chromedp.Click(chromedp.CSS(`#steps li:nth-child(2) button.street`)))
+		b.wait("step drawn", `window.gridsweep.map.queryRenderedFeatures({layers: ['step']}).length > 0`, 10*time.Second)
+
 		// The phone's position is drawn and goes with the check-ins.
 		b.do("locate", b.at(10.0015, 50.0005), chromedp.Click(chromedp.CSS(`#locate`)))
 		b.wait("position drawn", `window.gridsweep.state.position && window.gridsweep.map.queryRenderedFeatures({layers: ['me']}).length > 0`, 10*time.Second)

@@ -97,6 +97,11 @@ function addLayers(map) {
     id: 'route-arrows', type: 'symbol', source: 'routes',
     layout: { 'symbol-placement': 'line', 'symbol-spacing': 70, 'icon-image': 'arrow', 'icon-size': 0.6, 'icon-allow-overlap': true, 'icon-offset': [0, 5] },
   });
+  map.addSource('starts', { type: 'geojson', data: empty() });
+  map.addLayer({
+    id: 'starts', type: 'circle', source: 'starts',
+    paint: { 'circle-radius': 7, 'circle-color': ['get', 'color'], 'circle-stroke-color': '#111', 'circle-stroke-width': 2 },
+  });
   map.addSource('shops', { type: 'geojson', data: empty() });
   map.addLayer({
     id: 'shops', type: 'circle', source: 'shops',
@@ -246,6 +251,11 @@ async function chooseArea(id) {
   const bbox = bboxOf(area ? [area.geometry] : blocks.map((b) => b.geometry));
   if (bbox) map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 30, animate: false, maxZoom: 17 });
   setCoverageTiles();
+  map.getSource('starts').setData({
+    type: 'FeatureCollection',
+    features: state.workers.filter((w) => w.start && w.start.coordinates)
+      .map((w) => ({ type: 'Feature', geometry: w.start, properties: { name: w.name, color: colorOf(w.id) } })),
+  });
   $('moveto').replaceChildren(...state.workers.map((w) => new Option(w.name, w.id)));
   $('selof').replaceChildren(...state.workers.map((w) => new Option(w.name, w.id)));
   $('run').disabled = false;

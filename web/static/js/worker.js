@@ -94,12 +94,34 @@ function tickShop(shopId) {
 }
 
 // ---- route -------------------------------------------------------------------------
+/**
+ * stepsOf flattens the trips' steps. Each trip's lines are its non-station steps in order
+ * (the API stores them so); when the counts disagree no step gets a line rather than a
+ * wrong one.
+ */
 function stepsOf(route) {
   const out = [];
   for (const f of route.features) {
-    for (const s of f.properties.steps || []) out.push({ ...s, key: `${f.properties.seq}-${s.seq}`, block_ids: s.block_ids || [], shops: s.shops || [] });
+    const steps = f.properties.steps || [];
+    const g = f.geometry || {};
+    const lines = g.type === 'MultiLineString' ? g.coordinates : g.type === 'LineString' ? [g.coordinates] : [];
+    const moving = steps.filter((s) => s.kind !== 'station').length;
+    let i = 0;
+    for (const s of steps) {
+      const line = s.kind !== 'station' && lines.length === moving ? lines[i++] : null;
+      out.push({ ...s, key: `${f.properties.seq}-${s.seq}`, block_ids: s.block_ids || [], shops: s.shops || [], line });
+    }
   }
   return out;
+}
+
+/** showStep draws one step's line over the route and brings it into view. */
+function showStep(step) {
+  const map = state.map;
+  if (!map || !step.line) return;
+  map.getSource('step').setData({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: step.line } });
+  const b = bboxOf([{ coordinates: step.line }]);
+  map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 18, duration: 300 });
 }
 
 function renderSteps() {
@@ -116,8 +138,13 @@ function renderSteps() {
     n.textContent = String(i + 1);
     n.setAttribute('aria-hidden', 'true');
     const body = document.createElement('div');
-    const street = document.createElement('div');
+    const street = document.createElement(s.line ? 'button' : 'div');
     street.className = 'street';
+    if (s.line) {
+      street.type = 'button';
+      street.classList.add('linklike');
+      street.addEventListener('click', () => showStep(s));
+    }
     const kind = t('wk.step.' + s.kind) !== 'wk.step.' + s.kind ? t('wk.step.' + s.kind) : s.kind;
     street.textContent = `${kind}: ${s.kind === 'station' ? s.station : s.street || '—'} · ${formatKm(s.distance_m || 0)} km · ${formatDuration(s.duration_s || 0)}`;
     body.append(street);
@@ -225,6 +252,11 @@ function addLayers(map) {
     id: 'route-arrows', type: 'symbol', source: 'route',
     layout: { 'symbol-placement': 'line', 'symbol-spacing': 60, 'icon-image': 'arrow', 'icon-size': 0.8, 'icon-allow-overlap': true },
   });
+  map.addSource('step', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addLayer({
+    id: 'step', type: 'line', source: 'step', layout: { 'line-cap': 'round' },
+    paint: { 'line-color': '#ffbf47', 'line-width': ['interpolate', ['linear'], ['zoom'], 13, 6, 18, 16], 'line-opacity': 0.9 },
+  }, 'route');
   map.addSource('me', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addLayer({
     id: 'me', type: 'circle', source: 'me',
