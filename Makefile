@@ -74,3 +74,16 @@ bench-carp: build
 	$(BIN) carp bench $(CARP_DATA)/gdb --bks $(CARP_DATA)/bks.csv --seconds 1 --seed 1 --threads 2
 	$(BIN) carp bench $(CARP_DATA)/val --bks $(CARP_DATA)/bks.csv --seconds 10 --seed 1 --threads 2
 	$(BIN) carp bench $(CARP_DATA)/mval --bks $(CARP_DATA)/bks.csv --seconds 10 --seed 1 --threads 2
+
+# Reliability runs (docs/reliability.md), each against its own throwaway PostgreSQL cluster
+# and server on 127.0.0.1 — the shared cluster is never stopped. `load` posts check-ins at
+# rising rates for LOAD_SECONDS and counts the rows; `faults` stops PostgreSQL under load
+# and under a plan job, and kills an import midway.
+LOAD_SECONDS ?= 60
+LOAD_RATES ?= 100,200,400,800,1600,3200
+.PHONY: load faults
+load:
+	scripts/loadtest $(LOAD_SECONDS) $(LOAD_RATES)
+
+faults:
+	scripts/faults
