@@ -391,3 +391,43 @@ func TestPlanStepsMergeStreets(t *testing.T) {
 		t.Errorf("the barber appears on %d legs, want 1", barber)
 	}
 }
+
+// TestPlanStartsInSeparateNetworks: workers whose starts lie in different components each
+// cover their own component.
+func TestPlanStartsInSeparateNetworks(t *testing.T) {
+	a := gridBlocks(3, 3, 100)
+	b := gridBlocks(3, 3, 100)
+	for i := range b {
+		b[i].SourceID = "far" + b[i].SourceID
+		b[i].From += 1000
+		b[i].To += 1000
+		g := make(orb.LineString, len(b[i].Geometry))
+		for k, p := range b[i].Geometry {
+			g[k] = orb.Point{p[0] + 0.05, p[1]} // about 2.8 km east
+		}
+		b[i].Geometry = g
+	}
+	net, err := geo.BuildNetwork(append(a, b...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts := []orb.Point{a[0].Geometry[0], b[0].Geometry[0], a[5].Geometry[1]}
+	pl, err := PlanRoutes(context.Background(), PlanInput{Network: net}, PlanOptions{Workers: 3, Starts: starts, Seconds: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkComplete(t, pl)
+	if pl.BlocksCovered != len(a)+len(b) || len(pl.Unreachable) != 0 {
+		t.Fatalf("covered %d of %d, unreachable %d", pl.BlocksCovered, len(a)+len(b), len(pl.Unreachable))
+	}
+	if n := len(pl.Routes[1].Blocks); n != len(b) {
+		t.Errorf("the worker in the east network serves %d blocks, want all %d there", n, len(b))
+	}
+	for _, w := range []int{0, 2} {
+		for _, blk := range pl.Routes[w].Blocks {
+			if blk >= len(a) {
+				t.Errorf("worker %d serves block %d of the other network", w, blk)
+			}
+		}
+	}
+}
