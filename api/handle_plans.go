@@ -17,13 +17,16 @@ import (
 const maxPlanSeconds = 600
 
 type planBody struct {
-	AreaID    *int64          `json:"area_id"`
-	Mode      string          `json:"mode"`
-	Workers   []int64         `json:"workers"`
-	Seconds   *float64        `json:"seconds"`
-	Seed      int64           `json:"seed"`
-	CapacityM float64         `json:"capacity_m"`
-	Locks     json.RawMessage `json:"locks"`
+	AreaID    *int64   `json:"area_id"`
+	Mode      string   `json:"mode"`
+	Workers   []int64  `json:"workers"`
+	Seconds   *float64 `json:"seconds"`
+	Seed      int64    `json:"seed"`
+	CapacityM float64  `json:"capacity_m"`
+	// ReplanOf, Locks and LockedWorkers re-plan from a finished plan (patrol mode).
+	ReplanOf      int64   `json:"replan_of"`
+	Locks         []int64 `json:"locks"`
+	LockedWorkers []int64 `json:"locked_workers"`
 }
 
 // handleCreatePlan queues a plan job for an area in scope and answers 202 with the plan;
@@ -56,10 +59,11 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 	if b.CapacityM < 0 {
 		errs = append(errs, FieldError{"capacity_m", "must not be negative"})
 	}
-	if len(b.Locks) > 0 && string(b.Locks) != "null" && string(b.Locks) != "[]" {
-		// Locked blocks need the planner's re-plan entry point, which jobs do not call yet;
-		// refusing beats silently ignoring the locks.
-		errs = append(errs, FieldError{"locks", "locked re-planning is not supported by plan jobs yet; edit assignments with PATCH instead"})
+	if b.ReplanOf == 0 && (len(b.Locks) > 0 || len(b.LockedWorkers) > 0) {
+		errs = append(errs, FieldError{"locks", "locks keep blocks of a previous plan: name it in replan_of"})
+	}
+	if b.ReplanOf != 0 && b.Mode != "patrol" {
+		errs = append(errs, FieldError{"replan_of", "re-planning supports patrol mode only"})
 	}
 	if len(errs) > 0 {
 		p := problemf(KindValidation, "the plan request is invalid")
@@ -85,7 +89,13 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 			return problemf(KindValidation, "worker %d does not belong to area %d", id, *b.AreaID)
 		}
 	}
-	params, err := json.Marshal(planParams{Workers: b.Workers, Seconds: seconds, Seed: b.Seed, CapacityM: b.CapacityM})
+	if b.ReplanOf != 0 {
+		if err := s.checkReplan(r, *b.AreaID, b); err != nil {
+			return err
+		}
+	}
+	params, err := json.Marshal(planParams{Workers: b.Workers, Seconds: seconds, Seed: b.Seed, CapacityM: b.CapacityM,
+		ReplanOf: b.ReplanOf, Locks: b.Locks, LockedWorkers: b.LockedWorkers})
 	if err != nil {
 		return err
 	}
@@ -96,6 +106,37 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 	w.Header().Set("Location", "/api/v1/plans/"+itoa(plan.ID))
 	w.Header().Set("ETag", etag(plan.Version))
 	return writeJSON(w, http.StatusAccepted, plan)
+}
+
+// checkReplan validates a re-plan request: the previous plan is a finished plan of the
+// same area, and every locked block and worker is part of it.
+func (s *server) checkReplan(r *http.Request, area int64, b planBody) error {
+	prev, err := s.store.GetPlan(r.Context(), b.ReplanOf)
+	if err != nil {
+		return problemf(KindValidation, "replan_of %d: no such plan", b.ReplanOf).withCause(err)
+	}
+	if prev.AreaID != area || prev.Status != data.PlanDone {
+		return problemf(KindValidation, "replan_of %d must be a finished plan of area %d (it is %s, of area %d)", prev.ID, area, prev.Status, prev.AreaID)
+	}
+	as, err := s.store.PlanAssignments(r.Context(), prev.ID)
+	if err != nil {
+		return err
+	}
+	blocks, workers := map[int64]bool{}, map[int64]bool{}
+	for _, a := range as {
+		blocks[a.BlockID], workers[a.WorkerID] = true, true
+	}
+	for _, id := range b.Locks {
+		if !blocks[id] {
+			return problemf(KindValidation, "locks: block %d is not assigned in plan %d", id, prev.ID)
+		}
+	}
+	for _, id := range b.LockedWorkers {
+		if !workers[id] {
+			return problemf(KindValidation, "locked_workers: worker %d has no blocks in plan %d", id, prev.ID)
+		}
+	}
+	return nil
 }
 
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }

@@ -63,6 +63,18 @@ type planParams struct {
 	Seed    int64   `json:"seed,omitempty"`
 	// CapacityM is the sweeper cart's load per trip in metres swept (0: unlimited).
 	CapacityM float64 `json:"capacity_m,omitempty"`
+	// ReplanOf names a finished plan of the same area to re-plan from: its assignments
+	// are kept where possible, its locked blocks (set by PATCH) and Locks always.
+	ReplanOf      int64   `json:"replan_of,omitempty"`
+	Locks         []int64 `json:"locks,omitempty"`
+	LockedWorkers []int64 `json:"locked_workers,omitempty"`
+}
+
+// planStats is what a plan stores as its stats: the planner's report, plus how much a
+// re-plan changed.
+type planStats struct {
+	routing.Report
+	Replan *routing.ReplanStats `json:"replan,omitempty"`
 }
 
 // maxPlanAttempts bounds retries: a plan that failed thrice will fail again.
@@ -299,7 +311,22 @@ func (j *Jobs) run(ctx context.Context, id int64) error {
 			mu.Unlock()
 		},
 	}
-	result, err := routing.PlanRoutes(ctx, routing.PlanInput{Network: net, Shops: d.Shops, Stations: d.Stations}, opt)
+	input := routing.PlanInput{Network: net, Shops: d.Shops, Stations: d.Stations}
+	var result *routing.Plan
+	var replan *routing.ReplanStats
+	if params.ReplanOf != 0 {
+		prev, perr := j.replanInput(ctx, params, d.BlockIDs, workers)
+		if perr != nil {
+			stopFlush()
+			<-flushed
+			return perr
+		}
+		var st routing.ReplanStats
+		result, st, err = routing.Replan(ctx, input, opt, prev)
+		replan = &st
+	} else {
+		result, err = routing.PlanRoutes(ctx, input, opt)
+	}
 	stopFlush()
 	<-flushed
 	// The last improvement may have come after the last tick (small plans finish
@@ -330,10 +357,54 @@ func (j *Jobs) run(ctx context.Context, id int64) error {
 		}
 		routes = append(routes, pr)
 	}
-	if _, err := j.store.SavePlanResult(ctx, id, routes, result.Report(time.Since(start))); err != nil {
+	stats := planStats{Report: result.Report(time.Since(start)), Replan: replan}
+	if _, err := j.store.SavePlanResult(ctx, id, routes, stats); err != nil {
 		return err
 	}
 	return nil
+}
+
+// replanInput translates the previous plan's assignments (database ids) into the
+// planner's indices. Assignments to workers no longer in the plan are left out, so their
+// blocks are assigned afresh.
+func (j *Jobs) replanInput(ctx context.Context, params planParams, blockIDs []int64, workers []data.WorkerRecord) (routing.ReplanInput, error) {
+	var in routing.ReplanInput
+	prev, err := j.store.PlanAssignments(ctx, params.ReplanOf)
+	if err != nil {
+		return in, err
+	}
+	blockIdx := make(map[int64]int, len(blockIDs))
+	for i, id := range blockIDs {
+		blockIdx[id] = i
+	}
+	workerIdx := make(map[int64]int, len(workers))
+	for i, w := range workers {
+		workerIdx[w.ID] = i
+	}
+	locked := map[int64]bool{}
+	for _, b := range params.Locks {
+		locked[b] = true
+	}
+	in.Previous = map[int]int{}
+	for _, a := range prev {
+		b, okb := blockIdx[a.BlockID]
+		w, okw := workerIdx[a.WorkerID]
+		if !okb || !okw {
+			continue
+		}
+		in.Previous[b] = w
+		if a.Locked || locked[a.BlockID] {
+			in.LockedBlocks = append(in.LockedBlocks, b)
+		}
+	}
+	for _, id := range params.LockedWorkers {
+		w, ok := workerIdx[id]
+		if !ok {
+			return in, fatalf("locked worker %d is not in the plan", id)
+		}
+		in.LockedWorkers = append(in.LockedWorkers, w)
+	}
+	return in, nil
 }
 
 // workerStarts gives the planner one start per worker when every worker has one, and

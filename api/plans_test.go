@@ -239,6 +239,37 @@ func TestPlanJobLifecycle(t *testing.T) {
 		}
 	}
 
+	// Re-plan from this plan: the block locked by the edit stays with its worker, and the
+	// stats say how much moved.
+	res = f.do("POST", "/api/v1/plans", sup, map[string]any{"area_id": f.gridA1, "seconds": 1, "replan_of": id})
+	if res.status != 202 {
+		t.Fatalf("re-plan: %v", res)
+	}
+	replanned := f.waitPlan(num(res.json["id"]), func(s string) bool { return s != "queued" && s != "running" })
+	if replanned["status"] != "done" {
+		t.Fatalf("re-plan ended %v: %v", replanned["status"], replanned["error"])
+	}
+	rs := replanned["stats"].(map[string]any)["replan"].(map[string]any)
+	if num(rs["kept"])+num(rs["moved"])+num(rs["reassigned"]) != 24 {
+		t.Fatalf("re-plan stats %v do not add up to 24 blocks", rs)
+	}
+	res = f.do("GET", fmt.Sprintf("/api/v1/plans/%d?assignments=true", num(replanned["id"])), sup, nil)
+	found := false
+	for _, a := range res.json["assignments"].([]any) {
+		m := a.(map[string]any)
+		if num(m["block_id"]) == block {
+			found = true
+			if num(m["worker_id"]) != f.workerA2 {
+				t.Fatalf("locked block %d moved to worker %d", block, num(m["worker_id"]))
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("locked block %d not assigned in the re-plan", block)
+	}
+	wantProblem(t, f.do("POST", "/api/v1/plans", sup, map[string]any{"area_id": f.gridA1, "replan_of": id, "locks": []int64{f.blockB}}), 422, KindValidation)
+	wantProblem(t, f.do("POST", "/api/v1/plans", sup, map[string]any{"area_id": f.gridA1, "replan_of": id, "mode": "sweeper"}), 422, KindValidation)
+
 	// Cancelling a finished plan changes nothing.
 	res = f.do("DELETE", fmt.Sprintf("/api/v1/plans/%d", id), sup, nil)
 	if res.status != 200 || res.json["status"] != "done" {
