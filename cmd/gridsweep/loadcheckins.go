@@ -298,7 +298,9 @@ func (g *loadGen) step(ctx context.Context, rate int, d time.Duration, inflight 
 		case sem <- struct{}{}:
 		default:
 			res.NotSent++
-			g.addPending(key)
+			if g.retry {
+				g.addPending(key) // the phone keeps it queued and sends it later
+			}
 			continue
 		}
 		wg.Add(1)
@@ -456,12 +458,14 @@ func countRun(ctx context.Context, store *data.Store, prefix string) (runCount, 
 
 // loadSummary is the machine-readable result printed on stdout.
 type loadSummary struct {
-	Run             string       `json:"run"`
-	Steps           []stepResult `json:"steps"`
-	Acknowledged    int          `json:"acknowledged"`
-	Rows            int          `json:"rows"`
-	Lost            int          `json:"lost"`
-	Duplicated      int          `json:"duplicated"`
-	Unacknowledged  int          `json:"unacknowledged"`
-	HighestHeldRate int          `json:"highest_rate_held_per_s"`
+	Run          string       `json:"run"`
+	Steps        []stepResult `json:"steps"`
+	Acknowledged int          `json:"acknowledged"`
+	Rows         int          `json:"rows"`
+	Lost         int          `json:"lost"`
+	Duplicated   int          `json:"duplicated"`
+	// Unacknowledged counts check-ins sent (or, with --retry, queued) and never
+	// acknowledged: the server refused them or did not answer.
+	Unacknowledged  int `json:"unacknowledged"`
+	HighestHeldRate int `json:"highest_rate_held_per_s"`
 }
