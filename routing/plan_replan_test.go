@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestReplanSickWorkerAndNewBlocks(t *testing.T) {
@@ -65,7 +66,11 @@ func TestReplanSickWorkerAndNewBlocks(t *testing.T) {
 	if limit := (sickBlocks + added) / 10; st.Moved > limit {
 		t.Errorf("moved %d settled blocks, want at most %d", st.Moved, limit)
 	}
-	t.Logf("kept %d moved %d reassigned %d; makespan %v mean %v (before: %v)", st.Kept, st.Moved, st.Reassigned, pl.Makespan, pl.MeanRoute, first.Makespan)
+	var costs []time.Duration
+	for _, r := range pl.Routes {
+		costs = append(costs, r.Cost)
+	}
+	t.Logf("kept %d moved %d reassigned %d; makespan %v mean %v (before: %v); routes %v", st.Kept, st.Moved, st.Reassigned, pl.Makespan, pl.MeanRoute, first.Makespan, costs)
 }
 
 func TestReplanBadInput(t *testing.T) {
