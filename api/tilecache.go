@@ -22,6 +22,10 @@ type TileKey struct {
 	Format string
 	Tile   maptile.Tile
 	Query  string
+	// Margin is how far beyond its edges, as a fraction of its width, the tile's content
+	// depends on data: geo.TileBuffer for vector tiles, the kernel's reach for heat PNGs.
+	// A change that close to the tile invalidates it.
+	Margin float64
 }
 
 // CachedTile is a rendered tile with what the handler needs to answer without rendering
@@ -44,7 +48,7 @@ type TileCache interface {
 	Get(k TileKey) (*CachedTile, bool)
 	Generation() uint64
 	Put(k TileKey, t *CachedTile, gen uint64)
-	// Invalidate drops the tiles of the given layers whose buffered bound (geo.TileBuffer)
+	// Invalidate drops the tiles of the given layers whose bound grown by their Margin
 	// intersects any of the boxes, at every zoom, and returns how many it dropped.
 	Invalidate(layers []string, boxes []orb.Bound) int
 	// Purge drops everything (a change whose extent is unknown).
@@ -62,6 +66,9 @@ type MemoryTileCache struct {
 	entries  map[TileKey]*list.Element
 	// index[layer][zoom][x,y] lists the keys of that tile (one per format and query).
 	index map[string]map[maptile.Zoom]map[[2]uint32][]TileKey
+	// maxMargin is the largest Margin ever stored: candidate ranges use it, then each
+	// candidate is checked with its own.
+	maxMargin float64
 }
 
 type cacheEntry struct {
@@ -112,6 +119,7 @@ func (c *MemoryTileCache) Put(k TileKey, t *CachedTile, gen uint64) {
 	}
 	c.entries[k] = c.lru.PushFront(&cacheEntry{key: k, tile: t})
 	c.bytes += size
+	c.maxMargin = max(c.maxMargin, k.Margin)
 	zooms := c.index[k.Layer]
 	if zooms == nil {
 		zooms = map[maptile.Zoom]map[[2]uint32][]TileKey{}
@@ -158,19 +166,26 @@ func (c *MemoryTileCache) Invalidate(layers []string, boxes []orb.Bound) int {
 	for _, layer := range layers {
 		for z, tiles := range c.index[layer] {
 			for _, b := range boxes {
-				minX, minY, maxX, maxY := geo.TileRange(b, z, geo.TileBuffer)
+				minX, minY, maxX, maxY := geo.TileRange(b, z, c.maxMargin)
+				hit := func(keys []TileKey) {
+					for _, k := range keys {
+						if geo.BoundsIntersect(geo.BufferedTileBound(k.Tile, k.Margin), b) {
+							doomed = append(doomed, k)
+						}
+					}
+				}
 				span := (uint64(maxX-minX) + 1) * (uint64(maxY-minY) + 1)
 				if span <= uint64(len(tiles)) {
 					for x := minX; x <= maxX; x++ {
 						for y := minY; y <= maxY; y++ {
-							doomed = append(doomed, tiles[[2]uint32{x, y}]...)
+							hit(tiles[[2]uint32{x, y}])
 						}
 					}
 					continue
 				}
 				for xy, keys := range tiles {
 					if xy[0] >= minX && xy[0] <= maxX && xy[1] >= minY && xy[1] <= maxY {
-						doomed = append(doomed, keys...)
+						hit(keys)
 					}
 				}
 			}

@@ -59,7 +59,7 @@ func TestMemoryTileCacheInvalidatesExactlyIntersectingTiles(t *testing.T) {
 		for range 300 {
 			z := maptile.Zoom(10 + r.IntN(7))
 			tl := maptile.At(orb.Point{1.50 + r.Float64()*0.06, 42.48 + r.Float64()*0.06}, z)
-			k := TileKey{Layer: []string{"coverage", "streets"}[r.IntN(2)], Format: "mvt", Tile: tl, Query: "area=1"}
+			k := newTileKey([]string{"coverage", "streets"}[r.IntN(2)], []string{"mvt", "png"}[r.IntN(2)], tl, "area=1")
 			keys = append(keys, k)
 			c.Put(k, &CachedTile{Body: []byte{1}}, c.Generation())
 		}
@@ -68,7 +68,7 @@ func TestMemoryTileCacheInvalidatesExactlyIntersectingTiles(t *testing.T) {
 		c.Invalidate([]string{"coverage"}, []orb.Bound{box})
 		for _, k := range keys {
 			_, ok := c.Get(k)
-			hit := k.Layer == "coverage" && geo.BoundsIntersect(geo.BufferedTileBound(k.Tile, geo.TileBuffer), box)
+			hit := k.Layer == "coverage" && geo.BoundsIntersect(geo.BufferedTileBound(k.Tile, k.Margin), box)
 			if ok == hit {
 				t.Fatalf("round %d: %v cached %v, intersects %v", round, k, ok, hit)
 			}

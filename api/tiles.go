@@ -293,7 +293,7 @@ func (ts *tileService) handleVectorTile(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	key := TileKey{Layer: layer, Format: "mvt", Tile: t, Query: tq.key.Encode()}
+	key := newTileKey(layer, "mvt", t, tq.key.Encode())
 	tile, err := ts.cached(r, key, func(ctx context.Context) ([]byte, error) {
 		return ts.s.store.VectorTile(ctx, layer, t, tq.filter)
 	}, true)
@@ -317,7 +317,7 @@ func (ts *tileService) handleHeatPNG(w http.ResponseWriter, r *http.Request) err
 	if suffix == "@2x" {
 		size, format = 512, "png@2x"
 	}
-	key := TileKey{Layer: data.LayerHeat, Format: format, Tile: t, Query: tq.key.Encode()}
+	key := newTileKey(data.LayerHeat, format, t, tq.key.Encode())
 	tile, err := ts.cached(r, key, func(ctx context.Context) ([]byte, error) {
 		bins, err := ts.s.store.HeatBins(ctx, t, heatPad, tq.filter)
 		if err != nil {
@@ -329,6 +329,17 @@ func (ts *tileService) handleHeatPNG(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return writeTile(w, r, tile, "image/png", cacheControlLive)
+}
+
+// newTileKey names a tile in the cache with the margin its content depends on: the MVT
+// buffer, or for heat PNGs the reach of the kernel (heatPad bins), since a check-in just
+// across the edge colours the tile too.
+func newTileKey(layer, format string, t maptile.Tile, query string) TileKey {
+	margin := geo.TileBuffer
+	if strings.HasPrefix(format, "png") {
+		margin = float64(heatPad) / data.HeatBins
+	}
+	return TileKey{Layer: layer, Format: format, Tile: t, Query: query, Margin: margin}
 }
 
 func cacheControlFor(layer string) string {

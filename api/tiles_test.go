@@ -33,6 +33,7 @@ type tileTestCity struct {
 	cache             *MemoryTileCache
 	areaA, areaB      int64
 	main, cross, far  int64
+	shop              int64
 	worker            int64
 	viewerA, viewerB  string
 	mainZ14, farZ14   maptile.Tile
@@ -61,7 +62,9 @@ func newTileTestCity(t *testing.T) *tileTestCity {
 		},
 		Shops:    []geo.Shop{{SourceID: "n10", Name: "Bakery", Category: geo.CategoryRestaurant, Point: orb.Point{1.5202, 42.5001}}},
 		Stations: []geo.Station{{SourceID: "n20", Kind: "recycling", Point: orb.Point{1.5207, 42.4999}}},
-		Areas:    []geo.Area{{SourceID: "A", Name: "A", Geometry: sq(1.519, 42.499)}, {SourceID: "B", Name: "B", Geometry: sq(1.559, 42.499)}},
+		// A spans the whole z14 tile around Main (so heat anywhere in it is A's); B is small.
+		Areas: []geo.Area{{SourceID: "A", Name: "A", Geometry: orb.MultiPolygon{{{{1.50, 42.49}, {1.545, 42.49}, {1.545, 42.515}, {1.50, 42.515}, {1.50, 42.49}}}}},
+			{SourceID: "B", Name: "B", Geometry: sq(1.559, 42.499)}},
 	}
 	if _, err := store.ImportOSM(ctx, ext); err != nil {
 		t.Fatal(err)
@@ -83,6 +86,7 @@ func newTileTestCity(t *testing.T) *tileTestCity {
 	c.main = q(`SELECT id FROM blocks WHERE source_id = 'w1:0'`)
 	c.cross = q(`SELECT id FROM blocks WHERE source_id = 'w2:0'`)
 	c.far = q(`SELECT id FROM blocks WHERE source_id = 'w3:0'`)
+	c.shop = q(`SELECT id FROM shops WHERE source_id = 'n10'`)
 	c.worker = q(`INSERT INTO workers (area_id, name) VALUES ($1, 'Ana') RETURNING id`, c.areaA)
 	tok := func(area int64) string {
 		s, _, err := store.CreateToken(ctx, data.NewTokenParams{Role: data.RoleViewer, AreaID: area})
@@ -343,7 +347,7 @@ func TestCheckInInvalidatesExactlyTheAffectedTiles(t *testing.T) {
 		}
 	}
 	cached := func(p probe) bool {
-		_, ok := c.cache.Get(TileKey{Layer: p.layer, Format: p.format, Tile: p.tile, Query: p.query})
+		_, ok := c.cache.Get(newTileKey(p.layer, p.format, p.tile, p.query))
 		return ok
 	}
 	for _, p := range probes {
@@ -369,6 +373,46 @@ func TestCheckInInvalidatesExactlyTheAffectedTiles(t *testing.T) {
 			t.Errorf("%s (%s %s): cached %v after a check-in on Main", p.path, p.layer, p.format, got)
 		}
 	}
+	// A check-in just beyond the edge of an empty tile (3/64 of its width out): the heat
+	// PNG's kernel reaches 5/64 across the edge, the vector tiles' buffer only 1/64.
+	edge := []probe{
+		{"heat", "png", c.emptyZ16, a, tilePath("heat", c.emptyZ16, ".png"), true},
+		{"heat", "mvt", c.emptyZ16, a, tilePath("heat", c.emptyZ16, ".mvt"), false},
+		{"coverage", "mvt", c.emptyZ16, a, tilePath("coverage", c.emptyZ16, ".mvt"), false},
+	}
+	for _, p := range edge {
+		if r := c.get(t, c.viewerA, p.path); r.status != 200 || !cached(p) {
+			t.Fatalf("%s: %d, cached %v", p.path, r.status, cached(p))
+		}
+	}
+	eb := c.emptyZ16.Bound()
+	lon := eb.Max[0] + 3.0/64*(eb.Max[0]-eb.Min[0])
+	if c.emptyZ16.X%4 == 0 {
+		lon = eb.Min[0] - 3.0/64*(eb.Max[0]-eb.Min[0])
+	}
+	lat := eb.Center()[1]
+	if _, err := c.store.InsertVisits(context.Background(), []data.VisitInput{{ClientKey: "edge", WorkerID: c.worker,
+		ShopID: &c.shop, VisitedAt: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC), Lon: &lon, Lat: &lat}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for cached(edge[0]) {
+		if time.Now().After(deadline) {
+			t.Fatal("a check-in within the kernel's reach did not invalidate the heat PNG")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for _, p := range edge[1:] {
+		if !cached(p) {
+			t.Errorf("%s was dropped by a check-in 3/64 of a tile beyond its edge", p.path)
+		}
+	}
+	if r := c.get(t, c.viewerA, edge[0].path); r.status != 200 {
+		t.Fatalf("%s: %d", edge[0].path, r.status)
+	} else if img, err := png.Decode(bytes.NewReader(r.body)); err != nil || maxAlpha(img) == 0 {
+		t.Errorf("the heat from just beyond the edge does not show in the PNG (%v)", err)
+	}
+
 	after := c.get(t, c.viewerA, probes[0].path)
 	if after.header.Get("ETag") == before.header.Get("ETag") {
 		t.Error("the coverage tile's ETag did not change with a new sweep")
