@@ -498,6 +498,14 @@ func TestTileChangesAreNotifiedWithTheChangedBoxes(t *testing.T) {
 	if len(c.Layers) != 1 || c.Layers[0] != LayerCoverage || len(c.Boxes) != 1 || math.Abs(c.Boxes[0].Min[0]-1.52) > 1e-6 {
 		t.Errorf("plan change %+v", c)
 	}
+	// Moving an area's boundary redraws coverage and heat inside the old and the new one.
+	if _, err := f.s.pool.Exec(ctx, `UPDATE areas SET geom = ST_Multi(ST_MakeEnvelope(1.5, 42.4, 1.6, 42.6, 4326)) WHERE id = $1`, f.area); err != nil {
+		t.Fatal(err)
+	}
+	c = <-changes
+	if len(c.Layers) != 2 || c.Layers[0] != LayerCoverage || c.Layers[1] != LayerHeat || len(c.Boxes) != 2 {
+		t.Errorf("area change %+v, want coverage and heat in the old and the new box", c)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("listener ended with %v", err)
