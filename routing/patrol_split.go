@@ -13,6 +13,10 @@ type tourSplit struct {
 	walk []Move
 	pref []int64 // pref[t] = cost of walk[:t]
 	svc  []int   // positions in walk of the serving moves
+	// head[i], tail[i] are the nodes where service i starts and ends; sp[i] is the
+	// prefix cost up to service i, ep[i] the prefix cost just after it.
+	head, tail []int32
+	sp, ep     []int64
 	// out[w][v] = d(start of worker w, v); back[w][v] = d(v, start of worker w), with
 	// workers in the order in which they take pieces.
 	out, back [][]int64
@@ -28,17 +32,24 @@ func newTourSplit(g *planGraph, walk []Move, out, back [][]int64, shared bool) *
 			s.svc = append(s.svc, t)
 		}
 	}
+	s.head = make([]int32, len(s.svc))
+	s.tail = make([]int32, len(s.svc))
+	s.sp = make([]int64, len(s.svc))
+	s.ep = make([]int64, len(s.svc))
+	for i, t := range s.svc {
+		h, e := g.moveEnds(walk[t])
+		s.head[i], s.tail[i] = int32(h), int32(e)
+		s.sp[i], s.ep[i] = s.pref[t], s.pref[t+1]
+	}
 	return s
 }
 
 // inner is the cost of walking the giant tour from service i to service j inclusive.
-func (s *tourSplit) inner(i, j int) int64 { return s.pref[s.svc[j]+1] - s.pref[s.svc[i]] }
+func (s *tourSplit) inner(i, j int) int64 { return s.ep[j] - s.sp[i] }
 
 // cost is the route cost of worker w serving services i..j inclusive.
 func (s *tourSplit) cost(w, i, j int) int64 {
-	h, _ := s.g.moveEnds(s.walk[s.svc[i]])
-	_, t := s.g.moveEnds(s.walk[s.svc[j]])
-	return s.out[w][h] + s.inner(i, j) + s.back[w][t]
+	return s.out[w][s.head[i]] + s.ep[j] - s.sp[i] + s.back[w][s.tail[j]]
 }
 
 // cuts returns, for bounds [lo, hi] on every route, the first service of each of the k
@@ -125,16 +136,23 @@ func (s *tourSplit) cutsPerWorker(k int, lo, hi int64) []int {
 	}
 	reach[0][0] = 1
 	for w := 0; w < k; w++ {
+		out, back, next := s.out[w], s.back[w], reach[w+1]
 		for i := 0; i < m; i++ {
 			if reach[w][i] == 0 {
 				continue
 			}
-			for j := i; j < m; j++ {
-				if s.inner(i, j) > hi {
+			// Each of the workers after w serves at least one block.
+			last := m - (k - w - 1)
+			base := out[s.head[i]] - s.sp[i]
+			for j := i; j < last; j++ {
+				if s.ep[j]-s.sp[i] > hi {
 					break
 				}
-				if c := s.cost(w, i, j); c >= lo && c <= hi && reach[w+1][j+1] == 0 {
-					reach[w+1][j+1] = int32(i) + 1
+				if next[j+1] != 0 {
+					continue
+				}
+				if c := base + s.ep[j] + back[s.tail[j]]; c >= lo && c <= hi {
+					next[j+1] = int32(i) + 1
 				}
 			}
 		}
@@ -192,14 +210,32 @@ func (s *tourSplit) bestCuts(k int) ([]int, []int64) {
 		serve += s.g.moveCost(s.walk[t])
 	}
 	lo, hi := serve/int64(k), hiBound
-	best := s.cuts(k, 0, hi)
-	if best == nil {
-		// The interval assumption failed even unbounded: fall back to even counts.
-		return s.evenCuts(k)
+	// An even split by count is feasible at its own longest route: starting there keeps
+	// the first passes short (a pass costs the number of services times the length of
+	// the pieces the bound allows).
+	var best []int
+	if even, costs := s.evenCuts(k); len(costs) > 0 {
+		var top int64
+		for _, c := range costs {
+			top = max(top, c)
+		}
+		if top < hi && s.cuts(k, 0, top) != nil {
+			hi, best = top, even
+		}
 	}
-	// Bisect to a precision of 0.02 % of the makespan: finer steps change no plan a
-	// worker would notice and cost a full pass each.
-	for hi-lo > max(1, hi/5000) {
+	if best == nil {
+		if best = s.cuts(k, 0, hi); best == nil {
+			// The interval assumption failed even unbounded: fall back to even counts.
+			return s.evenCuts(k)
+		}
+	}
+	// Bisect to a precision of 0.02 % of the makespan (0.1 % with a start per worker,
+	// whose passes cost k times more): finer steps change no plan a worker would notice.
+	prec := int64(5000)
+	if !s.shared {
+		prec = 1000
+	}
+	for hi-lo > max(1, hi/prec) {
 		mid := lo + (hi-lo)/2
 		if c := s.cuts(k, 0, mid); c != nil {
 			hi, best = mid, c
@@ -209,7 +245,7 @@ func (s *tourSplit) bestCuts(k int) ([]int, []int64) {
 	}
 	top := hi
 	lo, hi = 0, top
-	for hi-lo > max(1, top/5000) {
+	for hi-lo > max(1, top/prec) {
 		mid := hi - (hi-lo)/2
 		if c := s.cuts(k, mid, top); c != nil {
 			lo, best = mid, c
