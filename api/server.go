@@ -154,6 +154,8 @@ func (s *server) routes() *mux.Router {
 
 	s.registerTiles(r, all)
 
+	s.registerFieldWork(r, v1)
+
 	return r
 }
 
