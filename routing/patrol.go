@@ -122,6 +122,24 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 		}
 	}
 	p.g = newPlanGraph(len(net.Nodes), from, to, directed, trav, sv)
+	p.g.street = make([]int32, m)
+	streets := map[string]int32{}
+	for e, ed := range net.Edges {
+		key := "bridge"
+		if ed.Block >= 0 {
+			b := net.Blocks[ed.Block]
+			key = "name:" + b.Name
+			if b.Name == "" {
+				key = fmt.Sprintf("way:%d", b.WayID)
+			}
+		}
+		id, ok := streets[key]
+		if !ok {
+			id = int32(len(streets))
+			streets[key] = id
+		}
+		p.g.street[e] = id
+	}
 	p.plan.g = p.g
 
 	switch len(o.Starts) {

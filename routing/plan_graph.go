@@ -11,6 +11,9 @@ type planGraph struct {
 	directed []bool
 	trav     []int64
 	serve    []int64
+	// street, when set, numbers each edge's street (same name, else same way) so that
+	// tours can prefer to carry on along a street.
+	street []int32
 
 	outStart []int32
 	outArc   []planArc

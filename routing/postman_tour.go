@@ -131,6 +131,18 @@ func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threa
 		top := stack[len(stack)-1]
 		v := top.v
 		advanced := false
+		// Go on along the same street when it has an unused copy here: circuits that
+		// follow streets cut into territories that do too.
+		if g.street != nil && top.copy >= 0 {
+			want := g.street[copies[top.copy].edge]
+			for k := ptr[v]; k < len(adj[v]); k++ {
+				ci := adj[v][k]
+				if !used[ci] && g.street[copies[ci].edge] == want {
+					adj[v][k], adj[v][ptr[v]] = adj[v][ptr[v]], adj[v][k]
+					break
+				}
+			}
+		}
 		for ptr[v] < len(adj[v]) {
 			ci := adj[v][ptr[v]]
 			ptr[v]++
