@@ -27,6 +27,9 @@ type planBody struct {
 	ReplanOf      int64   `json:"replan_of"`
 	Locks         []int64 `json:"locks"`
 	LockedWorkers []int64 `json:"locked_workers"`
+	// CampaignID plans an inspection round: only the blocks with the campaign's
+	// unvisited shops are required (campaign.go).
+	CampaignID int64 `json:"campaign_id"`
 }
 
 // handleCreatePlan queues a plan job for an area in scope and answers 202 with the plan;
@@ -94,8 +97,13 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
+	if b.CampaignID != 0 {
+		if err := s.checkPlanCampaign(r, b.CampaignID, b.ReplanOf); err != nil {
+			return err
+		}
+	}
 	params, err := json.Marshal(planParams{Workers: b.Workers, Seconds: seconds, Seed: b.Seed, CapacityM: b.CapacityM,
-		ReplanOf: b.ReplanOf, Locks: b.Locks, LockedWorkers: b.LockedWorkers})
+		ReplanOf: b.ReplanOf, Locks: b.Locks, LockedWorkers: b.LockedWorkers, Campaign: b.CampaignID})
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,8 @@ type planParams struct {
 	ReplanOf      int64   `json:"replan_of,omitempty"`
 	Locks         []int64 `json:"locks,omitempty"`
 	LockedWorkers []int64 `json:"locked_workers,omitempty"`
+	// Campaign, when set, requires only the blocks of the campaign's unvisited shops.
+	Campaign int64 `json:"campaign,omitempty"`
 }
 
 // planStats is what a plan stores as its stats: the planner's report, plus how much a
@@ -238,6 +240,14 @@ func (j *Jobs) run(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
+	var required func(int) bool
+	if params.Campaign != 0 {
+		if required, _, err = campaignRequired(ctx, j.store, params.Campaign, plan.AreaID, d.BlockIDs); errors.Is(err, errNoCampaignStops) {
+			return fatalf("%v", err)
+		} else if err != nil {
+			return err
+		}
+	}
 	workers := d.Workers
 	if len(params.Workers) > 0 {
 		byID := map[int64]data.WorkerRecord{}
@@ -311,7 +321,7 @@ func (j *Jobs) run(ctx context.Context, id int64) error {
 			mu.Unlock()
 		},
 	}
-	input := routing.PlanInput{Network: net, Shops: d.Shops, Stations: d.Stations}
+	input := routing.PlanInput{Network: net, Shops: d.Shops, Stations: d.Stations, Required: required}
 	var result *routing.Plan
 	var replan *routing.ReplanStats
 	if params.ReplanOf != 0 {
