@@ -38,7 +38,6 @@ type planner struct {
 	starts   []int   // per worker, a node
 	began    time.Time
 	deadline time.Time
-	best     int64
 	plan     *Plan
 
 	trees map[int][2]*spTree // per start node: forward and reverse shortest-path trees
@@ -53,7 +52,7 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 		return nil, badInput("the network has no blocks")
 	}
 	net := in.Network
-	p := &planner{opt: o, in: in, net: net, began: time.Now(), best: -1, trees: map[int][2]*spTree{}}
+	p := &planner{opt: o, in: in, net: net, began: time.Now(), trees: map[int][2]*spTree{}}
 	p.deadline = p.began.Add(time.Duration(o.Seconds * float64(time.Second)))
 	p.plan = &Plan{Mode: o.Mode, net: net, opt: o, input: in}
 
