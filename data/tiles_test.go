@@ -356,6 +356,21 @@ func TestHeatTileCountsEverySweepOnceInBothPaths(t *testing.T) {
 			t.Errorf("%s: heat sums to %v, want %v", tt.name, got, tt.want)
 		}
 	}
+	// A check-in with its own position counts there, in both paths.
+	lon, lat := 1.5203, 42.5002
+	if _, err := f.s.InsertVisits(ctx, []VisitInput{{ClientKey: "pos", WorkerID: f.worker, BlockID: &f.main,
+		VisitedAt: f.t0, Lon: &lon, Lat: &lat}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, flt := range []CoverageFilter{{}, {Since: f.t0.Add(-time.Hour)}} {
+		if got, _ := sum(flt); got != 8 {
+			t.Errorf("with a positioned check-in (%+v): heat sums to %v, want 8", flt, got)
+		}
+	}
+	if _, err := f.s.pool.Exec(ctx, `DELETE FROM visits WHERE client_key = 'pos'`); err != nil {
+		t.Fatal(err)
+	}
+
 	// Bins: the shop and the crossing, 25 m apart, lie in different bins at z16 (2.4 m).
 	z16 := maptile.At(orb.Point{1.5205, 42.5}, 16)
 	if maptile.At(orb.Point{1.5202, 42.5001}, 16) != z16 {
