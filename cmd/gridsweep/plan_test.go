@@ -77,6 +77,10 @@ func TestPlanCommandOSM(t *testing.T) {
 func TestPlanCommandBadInput(t *testing.T) {
 	osm := haidian(t)
 	out := filepath.Join(t.TempDir(), "r.json")
+	empty := filepath.Join(t.TempDir(), "empty.osm")
+	if err := os.WriteFile(empty, []byte(`<?xml version="1.0"?><osm version="0.6"><node id="1" lat="60.1" lon="24.9"/></osm>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -90,6 +94,8 @@ func TestPlanCommandBadInput(t *testing.T) {
 		{"bad start", []string{"--osm", osm, "--workers", "2", "--start", "east", "--report", out}, 2, "--start"},
 		{"missing file", []string{"--osm", "/nonexistent.osm", "--workers", "2", "--report", out}, 1, "nonexistent"},
 		{"nothing to write", []string{"--osm", osm, "--workers", "2"}, 2, "nothing to write"},
+		{"no streets", []string{"--osm", empty, "--workers", "2", "--report", out}, 1, "no blocks"},
+		{"replan without area", []string{"--osm", osm, "--workers", "2", "--replan", "3", "--report", out}, 2, "--replan needs --area"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
