@@ -56,9 +56,12 @@ var vectorLayers = []string{data.LayerStreets, data.LayerShops, data.LayerStatio
 type tileService struct {
 	s     *server
 	cache TileCache
-	// now is the clock for days= windows (tests fix it).
+	// now is the clock for days= windows.
 	now func() time.Time
-	// uncached is set when invalidation stopped working.
+	// listening is set once LISTEN is in effect: before, a change could go unnoticed, so
+	// nothing is cached. (A connection lost later purges the cache when it is back.)
+	listening atomic.Bool
+	// uncached is set when invalidation stopped working for good.
 	uncached atomic.Bool
 	// gzips holds *gzip.Writer at BestSpeed.
 	gzips sync.Pool
@@ -90,7 +93,12 @@ func (ts *tileService) listen(ready func()) {
 			return
 		}
 		ts.cache.Invalidate(c.Layers, c.Boxes)
-	}, ready)
+	}, func() {
+		ts.listening.Store(true)
+		if ready != nil {
+			ready()
+		}
+	})
 	if err != nil {
 		// Without notifications a cached tile could stay stale forever: stop caching.
 		ts.s.log.Error("tile cache invalidation stopped; tiles are no longer cached", slog.String("error", err.Error()))
@@ -352,7 +360,7 @@ func cacheControlFor(layer string) string {
 // cached returns the tile from the cache or renders and stores it. The generation is read
 // before rendering so a change notified meanwhile keeps the (possibly stale) tile out.
 func (ts *tileService) cached(r *http.Request, key TileKey, render func(context.Context) ([]byte, error), zip bool) (*CachedTile, error) {
-	useCache := !ts.uncached.Load()
+	useCache := ts.listening.Load() && !ts.uncached.Load()
 	if t, ok := ts.cache.Get(key); ok && useCache {
 		return t, nil
 	}
