@@ -46,6 +46,7 @@ func (s *server) registerFieldWork(r *mux.Router, v1 string) {
 	a("/ledger/summary", all, s.handleLedgerSummary, http.MethodGet)
 	a("/shops/{id:[0-9]+}/ledger", supWorker, s.handleShopLedger, http.MethodGet)
 	s.registerCampaigns(a, sup, supWorker)
+	s.registerDuty(a, all, sup, supWorker)
 }
 
 type ledgerBody struct {
