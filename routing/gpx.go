@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math"
 )
 
 // gpxDoc is the subset of GPX 1.1 a route needs: waypoints for the shops and stations,
@@ -41,17 +42,17 @@ func (p *Plan) WriteGPX(w io.Writer, r int) error {
 	for _, l := range p.Steps(r) {
 		if l.Kind == LegStation {
 			pt := l.Geometry[0]
-			doc.Waypoints = append(doc.Waypoints, gpxPt{Lat: pt[1], Lon: pt[0], Name: "station: " + l.Station})
+			doc.Waypoints = append(doc.Waypoints, gpxPt{Lat: deg7(pt[1]), Lon: deg7(pt[0]), Name: "station: " + l.Station})
 			continue
 		}
 		for i, pt := range l.Geometry {
 			if i == 0 && len(seg.Points) > 0 {
 				last := seg.Points[len(seg.Points)-1]
-				if last.Lat == pt[1] && last.Lon == pt[0] {
+				if last.Lat == deg7(pt[1]) && last.Lon == deg7(pt[0]) {
 					continue
 				}
 			}
-			seg.Points = append(seg.Points, gpxPt{Lat: pt[1], Lon: pt[0]})
+			seg.Points = append(seg.Points, gpxPt{Lat: deg7(pt[1]), Lon: deg7(pt[0])})
 		}
 	}
 	for _, b := range rt.Blocks {
@@ -61,7 +62,7 @@ func (p *Plan) WriteGPX(w io.Writer, r int) error {
 			if name == "" {
 				name = sh.SourceID
 			}
-			doc.Waypoints = append(doc.Waypoints, gpxPt{Lat: sh.Point[1], Lon: sh.Point[0], Name: name})
+			doc.Waypoints = append(doc.Waypoints, gpxPt{Lat: deg7(sh.Point[1]), Lon: deg7(sh.Point[0]), Name: name})
 		}
 	}
 	doc.Tracks = []gpxTrk{{Name: fmt.Sprintf("worker %d", rt.Worker+1), Segments: []gpxSeg{seg}}}
@@ -75,3 +76,7 @@ func (p *Plan) WriteGPX(w io.Writer, r int) error {
 	}
 	return nil
 }
+
+// deg7 rounds degrees to 7 decimals (about 1 cm), the precision OSM stores, so that files
+// do not carry binary noise such as 60.171945900000004.
+func deg7(x float64) float64 { return math.Round(x*1e7) / 1e7 }

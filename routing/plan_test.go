@@ -285,7 +285,7 @@ func TestPlanGeoJSONAndGPX(t *testing.T) {
 		}
 		pts := doc.Tracks[0].Segments[0].Points
 		start := r.StartPoint
-		if len(pts) < 2 || pts[0].Lon != start[0] || pts[0].Lat != start[1] || pts[len(pts)-1] != pts[0] {
+		if len(pts) < 2 || pts[0].Lon != deg7(start[0]) || pts[0].Lat != deg7(start[1]) || pts[len(pts)-1] != pts[0] {
 			t.Errorf("worker %d track of %d points does not start and end at its start", r.Worker, len(pts))
 		}
 	}
@@ -428,6 +428,18 @@ func TestPlanStartsInSeparateNetworks(t *testing.T) {
 			if blk >= len(a) {
 				t.Errorf("worker %d serves block %d of the other network", w, blk)
 			}
+		}
+	}
+}
+
+func TestStreetName(t *testing.T) {
+	for _, tc := range []struct{ name, highway, want string }{
+		{"Mannerheimintie", "primary", "Mannerheimintie"},
+		{"", "footway", "(unnamed footway)"},
+		{"", "", "(unnamed street)"},
+	} {
+		if got := streetName(tc.name, tc.highway); got != tc.want {
+			t.Errorf("streetName(%q, %q) = %q, want %q", tc.name, tc.highway, got, tc.want)
 		}
 	}
 }

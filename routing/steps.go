@@ -55,7 +55,7 @@ func (p *Plan) Steps(r int) []Leg {
 		e := p.net.Edges[m.Link]
 		street := "(open ground)"
 		if e.Block >= 0 {
-			street = p.net.Blocks[e.Block].Name
+			street = streetName(p.net.Blocks[e.Block].Name, p.net.Blocks[e.Block].Highway)
 		}
 		kind := LegWalk
 		if m.Serve {
@@ -112,4 +112,16 @@ func (p *Plan) Steps(r int) []Leg {
 		}
 	}
 	return legs
+}
+
+// streetName is what a worker reads for a block: its name, or its kind when it has none
+// ("(unnamed footway)").
+func streetName(name, highway string) string {
+	if name != "" {
+		return name
+	}
+	if highway == "" {
+		highway = "street"
+	}
+	return "(unnamed " + highway + ")"
 }
