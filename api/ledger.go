@@ -31,7 +31,7 @@ const (
 	maxLedgerBatch = 500
 )
 
-// registerFieldWork adds the ledger and campaign routes. a registers one route with the
+// registerFieldWork adds the ledger, campaign, station duty and team routes. a registers one route with the
 // roles allowed.
 func (s *server) registerFieldWork(r *mux.Router, v1 string) {
 	all := []string{data.RoleSupervisor, data.RoleWorker, data.RoleViewer}
@@ -47,6 +47,7 @@ func (s *server) registerFieldWork(r *mux.Router, v1 string) {
 	a("/shops/{id:[0-9]+}/ledger", supWorker, s.handleShopLedger, http.MethodGet)
 	s.registerCampaigns(a, sup, supWorker)
 	s.registerDuty(a, all, sup, supWorker)
+	s.registerTeams(a, sup, supWorker)
 }
 
 type ledgerBody struct {
