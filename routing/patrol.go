@@ -436,7 +436,13 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 
 // splitTour cuts a giant tour among the group's workers.
 func (p *planner) splitTour(gp *groupPlan, giant []Move) ([]*Route, *tourSplit) {
-	s := newTourSplit(p.g, giant, nil, nil, gp.shared)
+	return p.splitTourPriced(p.g, gp, giant)
+}
+
+// splitTourPriced is splitTour with the pieces priced on cost (the same network with
+// other costs), while the routes are built on the planner's own graph.
+func (p *planner) splitTourPriced(cost *planGraph, gp *groupPlan, giant []Move) ([]*Route, *tourSplit) {
+	s := newTourSplit(cost, giant, nil, nil, gp.shared)
 	for _, w := range gp.workers {
 		s.out = append(s.out, gp.out[w])
 		s.back = append(s.back, gp.back[w])

@@ -61,10 +61,23 @@ func (p *planner) sweep(ctx context.Context) (*Plan, error) {
 		if gp.shared {
 			p.plan.addWorkersNeeded(s.fewestWorkers(int64(p.opt.ShiftLimit / (100 * time.Millisecond))))
 		}
-		for _, r := range rs {
-			if p.opt.Capacity > 0 {
+		if p.opt.Capacity > 0 {
+			var cutCost int64
+			for _, r := range rs {
+				cutCost += p.g.walkCost(r.Walk)
 				p.addStationStops(ws, r, stations)
 			}
+			// The cut did not see the station detours. Cut again with every metre swept
+			// charged its share of them, and keep the better plan.
+			for round := 0; round < 3; round++ {
+				again, againCut := p.recutWithStops(ws, gp, dwalk, rs, cutCost, stations)
+				if again == nil {
+					break
+				}
+				rs, cutCost = again, againCut
+			}
+		}
+		for _, r := range rs {
 			routes[r.Worker] = r
 		}
 		if ctx.Err() != nil {
@@ -306,4 +319,43 @@ func (ls *pathSearch) path(a, b int) []Move {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out
+}
+
+// recutWithStops prices each block's service with the mean station detour per metre
+// swept of the first cut (routes, which cost cutCost before their stops), cuts the tour
+// again on those prices and adds station stops anew; it returns the new routes when they
+// score better (with their cost before stops), else nil.
+func (p *planner) recutWithStops(ws *pathSearch, gp *groupPlan, tour []Move, routes []*Route, cutCost int64, stations []int) ([]*Route, int64) {
+	var withStops int64
+	var swept float64
+	for _, r := range routes {
+		withStops += p.g.walkCost(r.Walk)
+		for _, m := range r.Walk {
+			if m.Serve {
+				swept += p.net.Edges[m.Link].LengthM
+			}
+		}
+	}
+	if swept <= 0 || withStops <= cutCost {
+		return nil, 0
+	}
+	perM := float64(withStops-cutCost) / swept
+	priced := *p.g
+	priced.serve = make([]int64, len(p.g.serve))
+	for e, c := range p.g.serve {
+		priced.serve[e] = c
+		if e < len(p.net.Blocks) {
+			priced.serve[e] = c + int64(math.Round(perM*p.net.Edges[e].LengthM))
+		}
+	}
+	again, _ := p.splitTourPriced(&priced, gp, tour)
+	var againCut int64
+	for _, r := range again {
+		againCut += p.g.walkCost(r.Walk)
+		p.addStationStops(ws, r, stations)
+	}
+	if p.score(again).better(p.score(routes)) {
+		return again, againCut
+	}
+	return nil, 0
 }
