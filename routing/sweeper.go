@@ -17,7 +17,7 @@ func (p *planner) sweep(ctx context.Context) (*Plan, error) {
 	workers, blocks := p.groups()
 	p.plan.Approximations = append(p.plan.Approximations,
 		"the giant tour is ordered on the undirected network, then each street is oriented (one-way streets forwards, others whichever way is shorter) and joined by one-way-respecting shortest paths",
-		"territories are cut before station stops are added, so the balance of the cut ignores the detours to stations")
+		"territories are cut with the detours to stations estimated as a mean cost per metre swept; the actual stops are added after the cut, so balance is approximate")
 	var stations []int // distinct station nodes
 	seen := map[int]bool{}
 	for _, v := range p.plan.stationNodes {
