@@ -79,6 +79,9 @@ type planStats struct {
 	Replan *routing.ReplanStats `json:"replan,omitempty"`
 }
 
+// riverMigrateLock is the advisory lock key serialising river's migrations ("gsriver").
+const riverMigrateLock int64 = 0x6773726976657200
+
 // maxPlanAttempts bounds retries: a plan that failed thrice will fail again.
 const maxPlanAttempts = 3
 
@@ -94,7 +97,12 @@ func NewJobs(ctx context.Context, store *data.Store, opts JobsOptions) (*Jobs, e
 	if err != nil {
 		return nil, fmt.Errorf("river migrations: %w", err)
 	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	// rivermigrate takes no lock of its own; replicas starting together take turns.
+	err = store.WithSessionLock(ctx, riverMigrateLock, func() error {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("river migrations: %w", err)
 	}
 	j := &Jobs{store: store, log: log, progressEvery: opts.ProgressEvery, working: opts.Workers > 0}

@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/data/datatest"
 	"github.com/gridsweep/gridsweep/geo"
 )
 
@@ -361,5 +362,28 @@ func TestPlanJobSurvivesRestart(t *testing.T) {
 	}
 	if stats := plan["stats"].(map[string]any); num(stats["blocks_covered"]) != 24 {
 		t.Fatalf("stats after restart %v", stats)
+	}
+}
+
+// TestNewJobsConcurrentStart starts several job clients at once on a fresh database, as
+// replicas starting together would: river's migrations must not race.
+func TestNewJobsConcurrentStart(t *testing.T) {
+	t.Parallel()
+	store, err := data.Open(context.Background(), datatest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := NewJobs(context.Background(), store, JobsOptions{})
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

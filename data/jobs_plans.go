@@ -373,3 +373,21 @@ func (s *Store) PlanRoutes(ctx context.Context, plan, worker int64) ([]PlanRoute
 	}
 	return out, nil
 }
+
+// WithSessionLock runs fn while holding the session advisory lock key, so that callers on
+// several replicas (river's migrations at start-up, which cannot run in a single
+// transaction) take turns. fn may use the pool freely.
+func (s *Store) WithSessionLock(ctx context.Context, key int64, fn func() error) error {
+	// The lock lives on its own connection, outside the pool: waiters holding pool
+	// connections could otherwise starve the lock holder's fn of connections.
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return fmt.Errorf("advisory lock %d: %w", key, err)
+	}
+	// Closing the session releases the lock, whatever happened in fn.
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		return fmt.Errorf("advisory lock %d: %w", key, err)
+	}
+	return fn()
+}
