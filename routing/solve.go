@@ -125,8 +125,10 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Solution, error) {
 	return p.solution(best), nil
 }
 
-// granularity is the number of closest tasks each task is tried next to.
-const granularity = 24
+// granularity is the number of closest tasks each task is tried next to. 16 gave the
+// same or better gaps than 24 on the hardest mval instances at a fixed number of local
+// searches, for a quarter less CPU time.
+const granularity = 16
 
 // deriveSeed gives each thread its own reproducible stream (splitmix64 step).
 func deriveSeed(seed int64, thread int) int64 {
