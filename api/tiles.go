@@ -65,6 +65,8 @@ type tileService struct {
 	uncached atomic.Bool
 	// gzips holds *gzip.Writer at BestSpeed.
 	gzips sync.Pool
+	// events fans changes out to /tiles/events streams.
+	events tileBroadcast
 }
 
 // registerTiles adds the tile routes to r and starts the cache's LISTEN loop, which ends
@@ -84,15 +86,18 @@ func (s *server) registerTiles(r *mux.Router, roles []string) {
 	r.Handle("/tiles/{layer:"+layers+"}/{z}/{x}/{y}.mvt", s.authed(roles, ts.handleVectorTile)).Methods(http.MethodGet)
 	r.Handle("/tiles/heat/{z}/{x}/{y}.png", s.authed(roles, ts.handleHeatPNG)).Methods(http.MethodGet)
 	r.Handle("/tiles/{layer:"+layers+"|heat-raster}.json", s.authed(roles, ts.handleTileJSON)).Methods(http.MethodGet)
+	r.Handle("/tiles/events", s.authed(roles, ts.handleTileEvents)).Methods(http.MethodGet)
 }
 
 func (ts *tileService) listen(ready func()) {
 	err := ts.s.store.ListenTileChanges(context.Background(), func(c data.TileChange) {
 		if c.All {
 			ts.cache.Purge()
-			return
+		} else {
+			ts.cache.Invalidate(c.Layers, c.Boxes)
 		}
-		ts.cache.Invalidate(c.Layers, c.Boxes)
+		// After the cache: a dashboard that refetches at once gets the new tile.
+		ts.events.publish(c)
 	}, func() {
 		ts.listening.Store(true)
 		if ready != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -521,5 +522,67 @@ func TestTileJSON(t *testing.T) {
 	}
 	if doc.Bounds[0] != 1.52 || doc.Bounds[2] != 1.521 {
 		t.Errorf("coverage bounds %v, want area A's streets 1.52..1.521", doc.Bounds)
+	}
+}
+
+func TestTileEventsStreamNewSweepsOfTheTokensArea(t *testing.T) {
+	t.Parallel()
+	c := newTileTestCity(t)
+	srv := httptest.NewServer(c.h)
+	defer srv.Close()
+	open := func(token string) (*bufio.Reader, func()) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/tiles/events", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
+			t.Fatalf("events: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		br := bufio.NewReader(res.Body)
+		if line, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(line, ":") {
+			t.Fatalf("first line %q, %v", line, err)
+		}
+		return br, func() { cancel(); res.Body.Close() }
+	}
+	streamA, closeA := open(c.viewerA)
+	defer closeA()
+	streamB, closeB := open(c.viewerB)
+	defer closeB()
+	// The subscription is registered before the handler writes its first line, so a check-in
+	// from now on reaches both streams (or is filtered out of B's).
+	c.checkIn(t, c.main, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), "ev1")
+	c.checkIn(t, c.far, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), "ev2")
+
+	next := func(br *bufio.Reader) tileChangeEvent {
+		t.Helper()
+		var ev tileChangeEvent
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				t.Fatalf("stream ended: %v", err)
+			}
+			if data, ok := strings.CutPrefix(line, "data: "); ok {
+				if err := json.Unmarshal([]byte(data), &ev); err != nil {
+					t.Fatal(err)
+				}
+				return ev
+			}
+		}
+	}
+	// A sees Main's change first (Far is outside A); B sees only Far's.
+	evA := next(streamA)
+	if len(evA.Boxes) != 1 || evA.Boxes[0][0] != 1.52 || len(evA.Layers) != 2 {
+		t.Errorf("A's event %+v, want Main's box in coverage and heat", evA)
+	}
+	evB := next(streamB)
+	if len(evB.Boxes) != 1 || evB.Boxes[0][0] != 1.56 {
+		t.Errorf("B's event %+v, want Far's box only", evB)
+	}
+	if r := c.get(t, c.viewerA, "/tiles/events?x=1"); r.status != 400 {
+		t.Errorf("events with a query: %d", r.status)
 	}
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -349,4 +350,19 @@ func (s *Store) LayerBounds(ctx context.Context, layer string, area int64) (b or
 		return b, false, nil
 	}
 	return orb.Bound{Min: orb.Point{*x0, *y0}, Max: orb.Point{*x1, *y1}}, true, nil
+}
+
+// AreaBounds returns the lon/lat extent of an area (ErrRecordNotFound when there is none).
+func (s *Store) AreaBounds(ctx context.Context, area int64) (orb.Bound, error) {
+	var x0, y0, x1, y1 float64
+	err := s.pool.QueryRow(ctx, `
+		SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM areas WHERE id = $1`, area).
+		Scan(&x0, &y0, &x1, &y1)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return orb.Bound{}, fmt.Errorf("area %d: %w", area, ErrRecordNotFound)
+	}
+	if err != nil {
+		return orb.Bound{}, fmt.Errorf("area %d bounds: %w", area, err)
+	}
+	return orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}}, nil
 }

@@ -1,0 +1,123 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/geo"
+)
+
+// tileChangeEvent is what a dashboard receives when tiles changed: the layers and the lon/lat
+// boxes ([west, south, east, north]) to refetch. all means "refetch everything".
+type tileChangeEvent struct {
+	Layers []string     `json:"layers,omitempty"`
+	Boxes  [][4]float64 `json:"boxes,omitempty"`
+	All    bool         `json:"all,omitempty"`
+}
+
+// tileBroadcast fans tile changes out to the open event streams of this replica.
+type tileBroadcast struct {
+	mu   sync.Mutex
+	subs map[chan data.TileChange]struct{}
+}
+
+func (b *tileBroadcast) subscribe() (<-chan data.TileChange, func()) {
+	ch := make(chan data.TileChange, 64)
+	b.mu.Lock()
+	if b.subs == nil {
+		b.subs = map[chan data.TileChange]struct{}{}
+	}
+	b.subs[ch] = struct{}{}
+	b.mu.Unlock()
+	return ch, func() {
+		b.mu.Lock()
+		delete(b.subs, ch)
+		b.mu.Unlock()
+	}
+}
+
+// publish never blocks the listener: a stream too slow to take a change gets "all" next
+// time it has room, which loses nothing but precision.
+func (b *tileBroadcast) publish(c data.TileChange) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for ch := range b.subs {
+		select {
+		case ch <- c:
+		default:
+			select {
+			case <-ch: // drop the oldest to make room for "all"
+			default:
+			}
+			select {
+			case ch <- data.TileChange{All: true}:
+			default:
+			}
+		}
+	}
+}
+
+// handleTileEvents streams tile changes as Server-Sent Events ("tiles" events with a
+// tileChangeEvent), so a dashboard refetches the tiles of a new sweep as soon as it is
+// committed instead of polling. Changes are limited to the boxes that meet the token's area.
+func (ts *tileService) handleTileEvents(w http.ResponseWriter, r *http.Request) error {
+	if len(r.URL.Query()) > 0 {
+		return tileProblem("the tile event stream takes no query parameters")
+	}
+	p := mustPrincipal(r)
+	area, err := ts.s.store.AreaBounds(r.Context(), p.AreaID)
+	if err != nil {
+		return err
+	}
+	changes, unsubscribe := ts.events.subscribe()
+	defer unsubscribe()
+
+	rc := http.NewResponseController(w)
+	// The server's WriteTimeout would cut a long stream; this response has no deadline.
+	_ = rc.SetWriteDeadline(time.Time{})
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprint(w, ": tile changes\n\n"); err != nil {
+		return nil
+	}
+	_ = rc.Flush()
+
+	beat := time.NewTicker(15 * time.Second)
+	defer beat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-beat.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return nil
+			}
+			_ = rc.Flush()
+		case c := <-changes:
+			ev := tileChangeEvent{Layers: c.Layers, All: c.All}
+			for _, b := range c.Boxes {
+				if !geo.BoundsIntersect(b, area) {
+					continue
+				}
+				ev.Boxes = append(ev.Boxes, [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]})
+			}
+			if !ev.All && len(ev.Boxes) == 0 {
+				continue // nothing in this token's area
+			}
+			msg, err := json.Marshal(ev)
+			if err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintf(w, "event: tiles\ndata: %s\n\n", msg); err != nil {
+				return nil // the client went away
+			}
+			_ = rc.Flush()
+		}
+	}
+}
