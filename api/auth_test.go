@@ -202,6 +202,8 @@ func TestAuthMatrix(t *testing.T) {
 		)
 	}
 
+	cases = append(cases, fieldWorkAuthCases(t, f, planA, planB)...)
+
 	// Every authenticated route must be in the matrix.
 	covered := map[string]bool{}
 	for _, c := range cases {
