@@ -128,9 +128,9 @@ const streetsTileSQL = `WITH` + tileBounds + `
 
 const shopsTileSQL = `WITH` + tileBounds + `
 	SELECT COALESCE(ST_AsMVT(t, 'shops', @extent, 'geom', 'id'), '') FROM (
-		SELECT s.id, s.name, s.category, s.kind,
+		SELECT s.id, s.name, s.category, s.kind, COALESCE(l.status, 'unknown') AS status,
 		       ST_AsMVTGeom(ST_Transform(s.geom, 3857), bounds.env, @extent, @buffer, true) AS geom
-		FROM shops s, bounds
+		FROM shops s CROSS JOIN bounds LEFT JOIN shop_ledger l ON l.shop_id = s.id
 		WHERE s.geom && bounds.box
 	) t`
 
