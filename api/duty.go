@@ -348,51 +348,18 @@ func (s *server) handleDutyReport(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	q := r.URL.Query()
-	days, err := dayRange(q.Get("first"), q.Get("last"))
-	if err != nil {
-		return err
-	}
 	now := time.Now()
 	if v := q.Get("at"); v != "" {
 		if now, err = time.Parse(time.RFC3339, v); err != nil {
 			return problemf(KindValidation, "at must be an RFC 3339 time")
 		}
 	}
-	windows, stations, err := s.dutyStations(r, area)
+	if _, err := dayRange(q.Get("first"), q.Get("last")); err != nil {
+		return err
+	}
+	rep, err := s.store.StationDutyReport(r.Context(), area, q.Get("first"), q.Get("last"), now)
 	if err != nil {
 		return err
 	}
-	roster, err := s.store.Roster(r.Context(), stations, q.Get("first"), q.Get("last"))
-	if err != nil {
-		return err
-	}
-	// Local days span at most UTC-12..UTC+14 around the calendar days.
-	from := days[0].Add(-14 * time.Hour)
-	to := days[len(days)-1].Add(24*time.Hour + 12*time.Hour)
-	checkins, err := s.store.DutyCheckins(r.Context(), stations, from, to)
-	if err != nil {
-		return err
-	}
-	occ, outside, err := data.BuildDutyReport(windows, roster, checkins, q.Get("first"), q.Get("last"), now)
-	if err != nil {
-		return err
-	}
-	counts := map[string]int{data.DutyMet: 0, data.DutyMissed: 0, data.DutyOpen: 0, data.DutyUpcoming: 0}
-	var missed []data.DutyOccurrence
-	for _, o := range occ {
-		counts[o.Status]++
-		if o.Status == data.DutyMissed {
-			missed = append(missed, o)
-		}
-	}
-	if occ == nil {
-		occ = []data.DutyOccurrence{}
-	}
-	if missed == nil {
-		missed = []data.DutyOccurrence{}
-	}
-	if outside == nil {
-		outside = []data.DutyCheckin{}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"counts": counts, "missed": missed, "windows": occ, "not_counted": outside})
+	return writeJSON(w, http.StatusOK, rep)
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -247,15 +246,6 @@ func (s *server) handleListLedger(w http.ResponseWriter, r *http.Request) error 
 	return writeList(w, r, items, page, func(e data.LedgerEntry) int64 { return e.ShopID })
 }
 
-// csvCell keeps a spreadsheet from running a cell as a formula (CSV injection): a value
-// that starts like one is prefixed with an apostrophe, which spreadsheets show as text.
-func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // handleLedgerCSV exports the filtered ledger of an area as CSV (RFC 4180, UTF-8, header
 // row), all pages at once.
 func (s *server) handleLedgerCSV(w http.ResponseWriter, r *http.Request) error {
@@ -263,33 +253,13 @@ func (s *server) handleLedgerCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var all []data.LedgerEntry
-	for page := (data.ListPage{Limit: 1000}); ; {
-		items, err := s.store.ListLedger(r.Context(), f, page)
-		if err != nil {
-			return err
-		}
-		all = append(all, items...)
-		if len(items) < page.Limit {
-			break
-		}
-		page.After = items[len(items)-1].ShopID
+	all, err := s.store.ListAllLedger(r.Context(), f)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	_ = cw.Write([]string{"shop_id", "name", "category", "address", "status", "need_tags", "needs", "documents", "note", "observed_at", "events"})
-	for _, e := range all {
-		observed := ""
-		if e.ObservedAt != nil {
-			observed = e.ObservedAt.UTC().Format(time.RFC3339)
-		}
-		_ = cw.Write([]string{strconv.FormatInt(e.ShopID, 10), csvCell(e.Name), e.Category, csvCell(e.Address), e.Status,
-			strings.Join(e.NeedTags, ";"), csvCell(e.Needs), csvCell(strings.Join(e.Documents, ";")), csvCell(e.Note),
-			observed, strconv.Itoa(e.Events)})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("ledger csv: %w", err)
+	if err := data.WriteLedgerCSV(&buf, all); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ledger-area-%d.csv"`, f.Area))

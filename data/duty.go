@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -188,4 +189,58 @@ func (s *Store) DutyCheckins(ctx context.Context, stations []int64, from, to tim
 		return nil, fmt.Errorf("duty check-ins: %w", err)
 	}
 	return out, nil
+}
+
+// DutyReport is the duty record of an area's stations over some days.
+type DutyReport struct {
+	// Counts holds how many window occurrences are met, missed, open and upcoming.
+	Counts  map[string]int   `json:"counts"`
+	Missed  []DutyOccurrence `json:"missed"`
+	Windows []DutyOccurrence `json:"windows"`
+	// NotCounted are check-ins that fell in no window.
+	NotCounted []DutyCheckin `json:"not_counted"`
+}
+
+// StationDutyReport judges the windows of area's stations from the first to the last local
+// day (YYYY-MM-DD, inclusive) as of now.
+func (s *Store) StationDutyReport(ctx context.Context, area int64, first, last string, now time.Time) (DutyReport, error) {
+	rep := DutyReport{Counts: map[string]int{DutyMet: 0, DutyMissed: 0, DutyOpen: 0, DutyUpcoming: 0},
+		Missed: []DutyOccurrence{}, Windows: []DutyOccurrence{}, NotCounted: []DutyCheckin{}}
+	f, err1 := time.Parse(time.DateOnly, first)
+	l, err2 := time.Parse(time.DateOnly, last)
+	if err := errors.Join(err1, err2); err != nil {
+		return rep, fmt.Errorf("duty report: %w", err)
+	}
+	windows, err := s.DutyWindows(ctx, area, 0)
+	if err != nil {
+		return rep, err
+	}
+	var stations []int64
+	for _, w := range windows {
+		if !slices.Contains(stations, w.StationID) {
+			stations = append(stations, w.StationID)
+		}
+	}
+	roster, err := s.Roster(ctx, stations, first, last)
+	if err != nil {
+		return rep, err
+	}
+	// Local days lie within UTC-12..UTC+14 of the calendar days.
+	checkins, err := s.DutyCheckins(ctx, stations, f.Add(-14*time.Hour), l.Add(36*time.Hour))
+	if err != nil {
+		return rep, err
+	}
+	occ, outside, err := BuildDutyReport(windows, roster, checkins, first, last, now)
+	if err != nil {
+		return rep, err
+	}
+	for _, o := range occ {
+		rep.Counts[o.Status]++
+		if o.Status == DutyMissed {
+			rep.Missed = append(rep.Missed, o)
+		}
+	}
+	rep.Windows = append(rep.Windows, occ...)
+	rep.NotCounted = append(rep.NotCounted, outside...)
+	return rep, nil
 }

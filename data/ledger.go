@@ -252,6 +252,22 @@ func (s *Store) ListLedger(ctx context.Context, f LedgerFilter, page ListPage) (
 	return out, nil
 }
 
+// ListAllLedger returns every page of ListLedger (exports).
+func (s *Store) ListAllLedger(ctx context.Context, f LedgerFilter) ([]LedgerEntry, error) {
+	var all []LedgerEntry
+	for page := (ListPage{Limit: 1000}); ; {
+		items, err := s.ListLedger(ctx, f, page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if len(items) < page.Limit {
+			return all, nil
+		}
+		page.After = items[len(items)-1].ShopID
+	}
+}
+
 // LedgerEvent is one entry of a shop's history.
 type LedgerEvent struct {
 	ID         int64     `json:"id"`

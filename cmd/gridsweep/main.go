@@ -32,6 +32,9 @@ func commands() []command {
 		{"token", "create API tokens", runToken},
 		{"loadcheckins", "post check-ins at rising rates to a local server, count lost and duplicated ones", runLoadCheckins},
 		{"synth", "write synthetic check-ins for the tile benchmark (repeatable by seed)", runSynth},
+		{"ledger", "shop ledger: reopening summary, CSV export", runLedger},
+		{"campaign", "inspection campaigns: unvisited shops", runCampaign},
+		{"duty", "station duty: missed windows", runDuty},
 	}
 }
 
