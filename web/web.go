@@ -30,6 +30,7 @@ var pages = map[string]string{
 	"/worker":        "worker.html",
 	"/embed":         "embed.html",
 	"/embed/snippet": "snippet.html",
+	"/fieldwork":     "fieldwork.html",
 }
 
 // PagePaths lists the URL paths of the pages (sorted), for routers that register them
