@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -56,3 +57,63 @@ func TestShopTilesCarryLedgerStatus(t *testing.T) {
 		t.Errorf("listener ended with %v", err)
 	}
 }
+
+// TestRecordLedgerConcurrent: check-ins racing on one shop are serialised (each event's
+// prev_status is the status the event before it left) and a key sent by several requests
+// at once is stored once.
+func TestRecordLedgerConcurrent(t *testing.T) {
+	t.Parallel()
+	f := newTileFixture(t)
+	ctx := context.Background()
+	statuses := []string{ShopClosed, ShopPreparing, ShopOpen, ShopMoved}
+	errs := make(chan error, 16)
+	for i := range 12 {
+		go func() {
+			st := statuses[i%len(statuses)]
+			key := "race-" + st // three requests per key
+			_, err := f.s.RecordLedger(ctx, []LedgerInput{{ClientKey: key, ShopID: f.shop, TokenID: 7,
+				ObservedAt: f.t0.Add(time.Duration(i%len(statuses)) * time.Minute), Status: &st}})
+			errs <- err
+		}()
+	}
+	for range 12 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := f.s.pool.Query(ctx, `SELECT status, prev_status FROM ledger_events WHERE shop_id = $1 ORDER BY id`, f.shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chain [][2]string
+	for rows.Next() {
+		var s, p string
+		if err := rows.Scan(&s, &p); err != nil {
+			t.Fatal(err)
+		}
+		chain = append(chain, [2]string{s, p})
+	}
+	if len(chain) != len(statuses) {
+		t.Fatalf("%d events stored, want one per key (%d): %v", len(chain), len(statuses), chain)
+	}
+	// The current state follows the newest observation, whatever the arrival order.
+	cur, hist, err := f.s.ShopLedger(ctx, f.shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Status != ShopMoved || cur.Events != len(statuses) || len(hist) != len(statuses) {
+		t.Fatalf("current %+v with %d events", cur, len(hist))
+	}
+	// Each event saw the state the events stored before it left (by arrival order).
+	state, newest := ShopUnknown, time.Time{}
+	for i, e := range chain {
+		if e[1] != state {
+			t.Fatalf("event %d: prev_status %s, want %s (chain %v)", i, e[1], state, chain)
+		}
+		at := f.t0.Add(time.Duration(slices.Index(statuses, e[0])) * time.Minute)
+		if !at.Before(newest) {
+			state, newest = e[0], at
+		}
+	}
+}
+
