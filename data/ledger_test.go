@@ -116,4 +116,3 @@ func TestRecordLedgerConcurrent(t *testing.T) {
 		}
 	}
 }
-
