@@ -24,6 +24,7 @@ func (s *server) registerDuty(a func(string, []string, handlerFunc, ...string), 
 	a("/duty/roster", sup, s.handleBuildRoster, http.MethodPost)
 	a("/duty/checkins", supWorker, s.handlePostDutyCheckins, http.MethodPost)
 	a("/duty/report", all, s.handleDutyReport, http.MethodGet)
+	a("/duty/route", supWorker, s.handleDutyRoute, http.MethodGet)
 }
 
 // requireStationInScope answers 404 for an unknown station and 403 for one outside the

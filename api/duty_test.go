@@ -2,10 +2,15 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/gridsweep/gridsweep/geo"
 )
 
 func TestDutyMissedWindowReportedAndOutsideNotCounted(t *testing.T) {
@@ -101,4 +106,59 @@ func TestDutyMissedWindowReportedAndOutsideNotCounted(t *testing.T) {
 	}
 	wantProblem(t, f.do("GET", "/api/v1/duty/report?first=2026-03-03&last=2026-03-02", sup, nil), 422, KindValidation)
 	wantProblem(t, f.do("GET", fmt.Sprintf("/api/v1/duty/report?first=2026-03-02&last=2026-03-03&area=%d", f.areaA), f.tok["viewer:B"], nil), 403, KindForbidden)
+}
+
+// TestDutyRouteBetweenStations: a supervisor rostered to two stations on a day gets the
+// shortest walk between them on the street grid, in the order of their windows.
+func TestDutyRouteBetweenStations(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStreetGrid()
+	sup := f.tok["supervisor:A"]
+	// A second station at the grid's far corner node (3,3); stationA lies by node (1,1).
+	res := f.do("POST", "/api/v1/stations", sup, map[string]any{"source_id": "far", "kind": "recycling",
+		"geometry": map[string]any{"type": "Point", "coordinates": []float64{10.0035, 50.0035}}})
+	if res.status != 201 {
+		t.Fatalf("station: %v", res)
+	}
+	far := num(res.json["id"])
+	for _, w := range []struct {
+		station      int64
+		starts, ends string
+	}{{far, "07:30", "09:30"}, {f.stationA, "07:00", "09:00"}} {
+		if res := f.do("POST", "/api/v1/duty/windows", sup, map[string]any{"station_id": w.station, "starts": w.starts, "ends": w.ends}); res.status != 201 {
+			t.Fatalf("window: %v", res)
+		}
+	}
+	if res := f.do("POST", "/api/v1/duty/roster", sup, map[string]any{"area_id": f.gridA1, "first": "2026-03-02", "last": "2026-03-02",
+		"staff": []map[string]any{{"worker_id": f.workerA2}}}); res.status != 200 || len(res.json["slots"].([]any)) != 2 {
+		t.Fatalf("roster: %v", res)
+	}
+	res = f.do("GET", fmt.Sprintf("/api/v1/duty/route?area=%d&worker=%d&day=2026-03-02", f.gridA1, f.workerA2), sup, nil)
+	if res.status != 200 {
+		t.Fatalf("route: %v", res)
+	}
+	stops := res.json["stops"].([]any)
+	if len(stops) != 2 || num(stops[0].(map[string]any)["station_id"]) != f.stationA || num(stops[1].(map[string]any)["station_id"]) != far {
+		t.Fatalf("stops %v, want station A (07:00) then the far one (07:30)", stops)
+	}
+	// Node (1,1) to node (3,3): two blocks east and two north, whichever way round.
+	east := geo.LengthM(orb.LineString{{10.0005, 50.0005}, {10.0015, 50.0005}})
+	north := geo.LengthM(orb.LineString{{10.0005, 50.0005}, {10.0005, 50.0015}})
+	want := 2*east + 2*north
+	if got := res.json["length_m"].(float64); math.Abs(got-want) > 1 {
+		t.Fatalf("route length %.1f m, want %.1f", got, want)
+	}
+	g := res.json["geometry"].(map[string]any)
+	line := g["coordinates"].([]any)[0].([]any)
+	start, end := line[0].([]any), line[len(line)-1].([]any)
+	if math.Abs(start[0].(float64)-10.0015) > 1e-6 || math.Abs(end[0].(float64)-10.0035) > 1e-6 || len(line) != 5 {
+		t.Fatalf("walked line %v", line)
+	}
+	// Nobody rostered: an empty route; another worker's route is not a worker token's business.
+	res = f.do("GET", fmt.Sprintf("/api/v1/duty/route?area=%d&worker=%d&day=2026-03-02", f.gridA1, f.workerA), sup, nil)
+	if res.status != 200 || len(res.json["stops"].([]any)) != 0 || res.json["geometry"] != nil {
+		t.Fatalf("route of someone not on duty: %v", res)
+	}
+	wantProblem(t, f.do("GET", fmt.Sprintf("/api/v1/duty/route?day=2026-03-02&worker=%d", f.workerA2), f.tok["worker:A"], nil), 403, KindForbidden)
 }

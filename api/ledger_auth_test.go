@@ -124,6 +124,10 @@ func fieldWorkAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCa
 					"worker_id": pick(own, f.workerA, f.workerB), "at": at}
 			}},
 		{method: "GET", route: "/api/v1/duty/report", want: want(200, 200, 200), target: areaQ("/api/v1/duty/report?first=2026-03-02&last=2026-03-03")},
+		{method: "GET", route: "/api/v1/duty/route", want: want(200, 200, 403),
+			target: func(f *fixture, own bool) (string, any) {
+				return fmt.Sprintf("/api/v1/duty/route?day=2026-03-02&worker=%d&area=%d", pick(own, f.workerA, f.workerB), pick(own, f.areaA, f.areaB)), nil
+			}},
 		{method: "GET", route: "/api/v1/teams", want: want(200, 403, 403), target: areaQ("/api/v1/teams")},
 		{method: "POST", route: "/api/v1/teams", want: want(201, 403, 403),
 			target: func(f *fixture, own bool) (string, any) {
