@@ -40,8 +40,9 @@ type Options struct {
 	// population included; 0: no cap); with it, results are fully deterministic
 	// whatever the machine speed.
 	MaxIterations int
-	// Progress, when set, is called (from the searching goroutine, serialised) each time
-	// the best feasible cost improves.
+	// Progress, when set, is called (from the searching goroutines, serialised) each
+	// time the best feasible value improves: the total cost, or with MinMax the cost of
+	// the longest trip.
 	Progress func(best int64, elapsed time.Duration)
 }
 
@@ -229,7 +230,11 @@ func (g *genetic) consider(ind *individual) {
 	if g.best == nil || better(ind, g.best, g.opt.Objective) {
 		g.best = ind
 		if ind.feasible {
-			g.report(ind.cost)
+			if g.opt.Objective == MinMax {
+				g.report(ind.longest)
+			} else {
+				g.report(ind.cost)
+			}
 		}
 	}
 }
