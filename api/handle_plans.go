@@ -30,6 +30,9 @@ type planBody struct {
 	// CampaignID plans an inspection round: only the blocks with the campaign's
 	// unvisited shops are required (campaign.go).
 	CampaignID int64 `json:"campaign_id"`
+	// Teams plans for teams instead of individuals: each team's lead is a worker of the
+	// plan and the lead's route becomes the team's (team.go).
+	Teams []int64 `json:"teams"`
 }
 
 // handleCreatePlan queues a plan job for an area in scope and answers 202 with the plan;
@@ -79,6 +82,16 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 	if err := s.requireArea(r, *b.AreaID); err != nil {
 		return err
 	}
+	var teams []data.Team
+	if len(b.Teams) > 0 {
+		if len(b.Workers) > 0 || b.ReplanOf != 0 {
+			return problemf(KindValidation, "teams replaces workers and cannot re-plan")
+		}
+		var err error
+		if teams, b.Workers, err = s.teamPlanWorkers(r, b.Teams); err != nil {
+			return err
+		}
+	}
 	for _, id := range b.Workers {
 		wk, err := s.store.GetWorker(r.Context(), id)
 		if err != nil {
@@ -107,7 +120,11 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	plan, err := s.store.CreatePlanJob(r.Context(), *b.AreaID, b.Mode, params, s.opts.Jobs.enqueue(r.Context()))
+	enqueue := s.opts.Jobs.enqueue(r.Context())
+	if len(teams) > 0 {
+		enqueue = withTeamRoutes(r.Context(), enqueue, teams)
+	}
+	plan, err := s.store.CreatePlanJob(r.Context(), *b.AreaID, b.Mode, params, enqueue)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/gridsweep/gridsweep/data"
 )
@@ -166,4 +170,39 @@ func (s *server) handleTeamProgress(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writeJSON(w, http.StatusOK, p)
+}
+
+// teamPlanWorkers checks a plan request's teams (in scope, each lead once) and returns
+// them with their leads, who are the plan's workers: a team walks one route.
+func (s *server) teamPlanWorkers(r *http.Request, ids []int64) ([]data.Team, []int64, error) {
+	var teams []data.Team
+	var leads []int64
+	for _, id := range ids {
+		t, err := s.store.GetTeam(r.Context(), id)
+		if errors.Is(err, data.ErrRecordNotFound) {
+			return nil, nil, problemf(KindValidation, "team %d: no such team", id).withCause(err)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.requireArea(r, t.AreaID); err != nil {
+			return nil, nil, err
+		}
+		if slices.Contains(leads, t.LeadID) {
+			return nil, nil, problemf(KindValidation, "worker %d leads two of the teams; a plan gives each team its own route", t.LeadID)
+		}
+		teams, leads = append(teams, t), append(leads, t.LeadID)
+	}
+	return teams, leads, nil
+}
+
+// withTeamRoutes wraps a plan's enqueue step so that the teams' routes are linked in the
+// same transaction that creates the plan.
+func withTeamRoutes(ctx context.Context, enqueue func(pgx.Tx, int64) (int64, error), teams []data.Team) func(pgx.Tx, int64) (int64, error) {
+	return func(tx pgx.Tx, plan int64) (int64, error) {
+		if err := data.LinkTeamRoutesTx(ctx, tx, plan, teams); err != nil {
+			return 0, err
+		}
+		return enqueue(tx, plan)
+	}
 }

@@ -88,3 +88,79 @@ func TestTeamCheckinsCountOncePerStop(t *testing.T) {
 		t.Fatalf("list teams: %v", res)
 	}
 }
+
+// TestPlanForTeams: a plan made for two teams gives each team its lead's route, and a
+// helper's check-in counts for the team.
+func TestPlanForTeams(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStreetGrid()
+	jobs := f.startJobs(1, nil)
+	t.Cleanup(func() { _ = jobs.Stop(context.Background()) })
+	ctx := context.Background()
+	sup := f.tok["supervisor:A"]
+	ws, err := f.store.ListWorkers(ctx, f.gridA1, data.ListPage{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var abe int64
+	for _, w := range ws {
+		if w.Name == "Abe" {
+			abe = w.ID
+		}
+	}
+	team := func(name string, lead int64, members ...int64) int64 {
+		res := f.do("POST", "/api/v1/teams", sup, map[string]any{"name": name, "lead_worker_id": lead, "member_ids": members})
+		if res.status != 201 {
+			t.Fatalf("team %s: %v", name, res)
+		}
+		return num(res.json["id"])
+	}
+	// Ann works in community A, outside the grid: she helps Ada's team.
+	t1, t2 := team("Ada's", f.workerA2, f.workerA), team("Abe's", abe)
+	wantProblem(t, f.do("POST", "/api/v1/plans", sup, map[string]any{"area_id": f.gridA1, "teams": []int64{t1}, "workers": []int64{abe}}), 422, KindValidation)
+	res := f.do("POST", "/api/v1/plans", sup, map[string]any{"area_id": f.gridA1, "seconds": 0.5, "seed": 1, "teams": []int64{t1, t2}})
+	if res.status != 202 {
+		t.Fatalf("plan: %v", res)
+	}
+	plan := num(res.json["id"])
+	if p := f.waitPlan(plan, func(s string) bool { return s != "queued" && s != "running" }); p["status"] != "done" ||
+		num(p["stats"].(map[string]any)["workers"]) != 2 {
+		t.Fatalf("plan %v: %v", p["status"], p["stats"])
+	}
+	as, err := f.store.PlanAssignments(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var adaBlock int64
+	perLead := map[int64]int{}
+	for _, a := range as {
+		perLead[a.WorkerID]++
+		if a.WorkerID == f.workerA2 {
+			adaBlock = a.BlockID
+		}
+	}
+	progress := func(team int64) map[string]any {
+		t.Helper()
+		res := f.do("GET", fmt.Sprintf("/api/v1/teams/%d/progress?plan=%d", team, plan), sup, nil)
+		if res.status != 200 {
+			t.Fatalf("progress: %v", res)
+		}
+		return res.json
+	}
+	p1, p2 := progress(t1), progress(t2)
+	if num(p1["stops"]) != int64(perLead[f.workerA2]) || num(p2["stops"]) != int64(perLead[abe]) || num(p1["stops"])+num(p2["stops"]) != 24 {
+		t.Fatalf("stops %v + %v, assignments %v", p1["stops"], p2["stops"], perLead)
+	}
+	res = f.do("POST", "/api/v1/visits", f.tok["worker:A"], map[string]any{"client_key": "help-1", "block_id": adaBlock, "plan_id": plan,
+		"visited_at": time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)})
+	if res.status != 200 {
+		t.Fatalf("helper's visit: %v", res)
+	}
+	if p1 = progress(t1); num(p1["done"]) != 1 {
+		t.Fatalf("team progress after the helper's check-in: %v", p1)
+	}
+	if p2 = progress(t2); num(p2["done"]) != 0 {
+		t.Fatalf("the other team's progress moved: %v", p2)
+	}
+}

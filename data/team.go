@@ -154,3 +154,15 @@ func (s *Store) TeamRouteProgress(ctx context.Context, team, plan int64) (TeamPr
 	}
 	return p, nil
 }
+
+// LinkTeamRoutesTx gives each team the route its lead will get in plan, inside the
+// transaction that creates the plan (a plan made for teams plans each team as its lead).
+func LinkTeamRoutesTx(ctx context.Context, tx pgx.Tx, plan int64, teams []Team) error {
+	for _, t := range teams {
+		if _, err := tx.Exec(ctx, `INSERT INTO team_routes (plan_id, route_worker_id, team_id) VALUES ($1, $2, $3)`,
+			plan, t.LeadID, t.ID); err != nil {
+			return fmt.Errorf("route of team %d in plan %d: %w", t.ID, plan, apiClassify(err))
+		}
+	}
+	return nil
+}
