@@ -44,13 +44,7 @@ andorra:
 
 demo: build
 	@set -e; url="$$(scripts/postgis url)"; file="$$($(MAKE) -s andorra)"; \
-	DATABASE_URL="$$url" $(BIN) demo --osm "$$file"; \
-	addr="$${GRIDSWEEP_ADDR:-127.0.0.1:8080}"; \
-	echo "Pages, once the server runs (DATABASE_URL=\"$$url\" $(BIN) serve); each asks for a token from"; \
-	echo "$(BIN) token create --role supervisor|worker|viewer --area AREA [--worker ID]:"; \
-	echo "  supervisor console  http://$$addr/supervisor"; \
-	echo "  worker route        http://$$addr/worker?plan=PLAN"; \
-	echo "  dashboard embed     http://$$addr/embed?layer=coverage&area=AREA&token=VIEWER_TOKEN  (snippet: http://$$addr/embed/snippet)"
+	DATABASE_URL="$$url" $(BIN) demo --osm "$$file"
 
 lint:
 	gofmt -l . | (! grep .)

@@ -4,15 +4,22 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/gridsweep/gridsweep/api"
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/routing"
 )
 
-// runDemo brings a fresh database up to date and imports a sample city into it. The
-// Makefile's demo target starts the private PostGIS and passes the Andorra extract that
-// the github.com/paulmach/osm module ships.
+// runDemo brings a fresh database up to date, imports a sample city, lays out a demo
+// community with its grids and workers, plans their sweeps, makes tokens and serves the
+// pages. The Makefile's demo target starts the private PostGIS and passes the Andorra
+// extract that the github.com/paulmach/osm module ships.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return oneLine(demo(ctx, args, stdout, stderr))
 }
@@ -21,17 +28,26 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	osmFile := fs.String("osm", "", "OpenStreetMap extract to import (.osm.pbf, .osm, .osm.bz2)")
 	dbURL := fs.String("database-url", "", "PostgreSQL connection URL (default $DATABASE_URL)")
+	addr := fs.String("addr", envOr("GRIDSWEEP_ADDR", "127.0.0.1:8080"), "listen address (env GRIDSWEEP_ADDR)")
+	workers := fs.Int("workers", 53, "grid workers of the demo community")
+	halfSide := fs.Float64("half-side-m", 1000, "the demo community is a square this many metres either side of the densest streets")
+	seconds := fs.Float64("seconds", 20, "time budget of the demo plan")
+	noServe := fs.Bool("no-serve", false, "stop after planning (do not serve)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 0 {
+	switch {
+	case len(pos) != 0:
 		return usageErrorf("demo takes no arguments, got %q", pos)
-	}
-	if *osmFile == "" {
+	case *osmFile == "":
 		return usageErrorf("--osm FILE is required (make demo passes the Andorra extract)")
+	case *workers <= 0:
+		return usageErrorf("--workers must be at least 1 (got %d)", *workers)
+	case *halfSide <= 0:
+		return usageErrorf("--half-side-m must be positive (got %v)", *halfSide)
 	}
-	url, err := databaseURL(*dbURL)
+	dsn, err := databaseURL(*dbURL)
 	if err != nil {
 		return err
 	}
@@ -40,7 +56,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	store, err := data.Open(ctx, url)
+	store, err := data.Open(ctx, dsn)
 	if err != nil {
 		return err
 	}
@@ -53,5 +69,97 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return sum.Print(stdout)
+	if err := sum.Print(stdout); err != nil {
+		return err
+	}
+
+	centre, err := store.StreetCentre(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	const community = "Demo community"
+	if _, err := store.ImportAreas(ctx, data.DemoAreas(centre, *halfSide, community)); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "\ndemo community: %.0f m square around %.5f,%.5f (the densest streets), 4 grids, %d workers\n",
+		2**halfSide, centre[0], centre[1], *workers)
+
+	planID, src, err := demoPlan(ctx, store, community, *workers, *seconds, stdout)
+	if err != nil {
+		return err
+	}
+
+	tokens := map[string]string{}
+	for _, p := range []data.NewTokenParams{
+		{Role: "supervisor", AreaID: src.areaID, Label: "demo supervisor"},
+		{Role: "worker", AreaID: src.areaID, WorkerID: src.workerIDs[0], Label: "demo worker 1"},
+		{Role: "viewer", AreaID: src.areaID, Label: "demo dashboard"},
+	} {
+		secret, _, err := store.CreateToken(ctx, p)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		tokens[p.Role] = secret
+	}
+	base := "http://" + *addr
+	q := func(kv ...string) string {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v.Encode()
+	}
+	area := fmt.Sprint(src.areaID)
+	plan := fmt.Sprint(planID)
+	fmt.Fprintf(stdout, "\ntokens (shown once; stored hashed):\n  supervisor %s\n  worker 1   %s\n  viewer     %s\n",
+		tokens["supervisor"], tokens["worker"], tokens["viewer"])
+	fmt.Fprintf(stdout, "\npages:\n")
+	fmt.Fprintf(stdout, "  supervisor console  %s/supervisor?%s\n", base, q("token", tokens["supervisor"], "area", area, "plan", plan))
+	fmt.Fprintf(stdout, "  worker route        %s/worker?%s\n", base, q("token", tokens["worker"], "plan", plan))
+	fmt.Fprintf(stdout, "  dashboard embed     %s/embed?%s\n", base, q("layer", "coverage", "area", area, "token", tokens["viewer"]))
+	fmt.Fprintf(stdout, "  embed snippet       %s/embed/snippet\n", base)
+	fmt.Fprintf(stdout, "  API                 %s/api/v1/openapi.json  (Authorization: Bearer TOKEN)\n", base)
+	if *noServe {
+		return nil
+	}
+	fmt.Fprintln(stdout, "\nCtrl-C stops the server.")
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return serveStore(ctx, store, serveConfig{Addr: *addr, PlanWorkers: 1, Options: api.Options{Logger: log}}, stdout)
+}
+
+// demoPlan plans the demo community's streets among its workers (created when missing)
+// the way `gridsweep plan --area` does, stores the plan and prints its summary line.
+func demoPlan(ctx context.Context, store *data.Store, area string, workers int, seconds float64, stdout io.Writer) (int64, planSource, error) {
+	began := time.Now()
+	src, err := loadAreaFrom(ctx, store, area, workers, true)
+	if err != nil {
+		return 0, src, err
+	}
+	net, err := geo.BuildNetwork(src.blocks)
+	if err != nil {
+		return 0, src, fmt.Errorf("demo plan: %w", err)
+	}
+	net.ConnectIslands(100)
+	opt := routing.PlanOptions{
+		Mode: routing.ModePatrol, Workers: workers, Starts: src.starts,
+		WalkKmh: routing.DefaultWalkKmh, ServeKmh: routing.DefaultServeKmh,
+		ShopService: routing.DefaultShopService, ShiftLimit: routing.DefaultShiftLimit,
+		SnapToleranceM: routing.DefaultSnapToleranceM, Seconds: seconds, Seed: 1, Threads: 2,
+	}
+	plan, err := routing.PlanRoutes(ctx, routing.PlanInput{Network: net, Shops: src.shops, Stations: src.stations}, opt)
+	if err != nil {
+		return 0, src, fmt.Errorf("demo plan: %w", err)
+	}
+	rep := planReport{Report: plan.Report(time.Since(began))}
+	id, err := savePlan(context.WithoutCancel(ctx), src, plan, string(routing.ModePatrol), rep)
+	if err != nil {
+		return 0, src, err
+	}
+	fmt.Fprintf(stdout, "plan %d: %d workers, %d/%d blocks covered, longest route %v, mean %v (ratio %.3f), %.1f km walked, %.1f s\n",
+		id, rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second),
+		plan.MeanRoute.Round(time.Second), rep.MakespanOverMean, rep.TotalM/1000, rep.Seconds)
+	if plan.Shift != nil {
+		fmt.Fprintf(stdout, "does not fit the shift: %s\n", plan.Shift.Message)
+	}
+	return id, src, nil
 }

@@ -244,20 +244,3 @@ func TestImportGeoJSONAreasCommand(t *testing.T) {
 		t.Errorf("g1: kind %q in %q (%v), want a grid in Kluuvi", kind, parent, err)
 	}
 }
-
-func TestDemoCommand(t *testing.T) {
-	t.Parallel()
-	url := datatest.NewDatabase(t)
-	code, stdout, stderr := gridsweep("demo", "--database-url", url, "--osm", sharedData(t, "osm/beijing-haidian/map.osm"))
-	if code != 0 {
-		t.Fatalf("demo: exit %d: %s", code, stderr)
-	}
-	for _, want := range []string{"OpenStreetMap contributors", "blocks", "shops", "inserted"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("demo output lacks %q:\n%s", want, stdout)
-		}
-	}
-	if code, _, _ := gridsweep("demo", "--database-url", url); code != 2 {
-		t.Errorf("demo without --osm: exit %d, want 2", code)
-	}
-}

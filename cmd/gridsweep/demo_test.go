@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/gridsweep/gridsweep/data/datatest"
+)
+
+// TestDemoCommand runs the demo without serving on the Haidian extract: it must import the
+// city, lay out the community and its grids, plan every block among the workers, and print
+// tokens and page links that point at the stored area and plan.
+func TestDemoCommand(t *testing.T) {
+	t.Parallel()
+	url := datatest.NewDatabase(t)
+	args := []string{"demo", "--database-url", url, "--osm", sharedData(t, "osm/beijing-haidian/map.osm"),
+		"--workers", "6", "--seconds", "3", "--half-side-m", "400", "--no-serve"}
+	code, stdout, stderr := gridsweep(args...)
+	if code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"OpenStreetMap contributors", "inserted", "demo community", "supervisor console", "/worker?plan=", "/embed?area="} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	m := regexp.MustCompile(`plan (\d+): 6 workers, (\d+)/(\d+) blocks covered`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("no plan line in:\n%s", stdout)
+	}
+	if m[2] != m[3] || m[2] == "0" {
+		t.Errorf("demo plan covered %s of %s blocks", m[2], m[3])
+	}
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var grids, workers, assigned, tokens int
+	var status string
+	if err := conn.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM areas a JOIN areas p ON p.id = a.parent_id WHERE p.source_id = 'demo:community' AND a.kind = 'grid'),
+		(SELECT count(*) FROM workers w JOIN areas p ON p.id = w.area_id WHERE p.source_id = 'demo:community'),
+		(SELECT count(*) FROM plan_assignments WHERE plan_id = $1),
+		(SELECT status FROM plans WHERE id = $1),
+		(SELECT count(*) FROM api_tokens)`, m[1]).Scan(&grids, &workers, &assigned, &status, &tokens); err != nil {
+		t.Fatal(err)
+	}
+	if grids != 4 || workers != 6 || status != "done" || tokens != 3 || m[2] != strconv.Itoa(assigned) {
+		t.Errorf("stored: %d grids, %d workers, %d assignments (covered %s), plan %s, %d tokens; want 4, 6, all, done, 3",
+			grids, workers, assigned, m[2], status, tokens)
+	}
+
+	// A second run reuses the demo areas and workers instead of adding more.
+	if code, _, stderr := gridsweep(args...); code != 0 {
+		t.Fatalf("demo again: exit %d: %s", code, stderr)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM areas WHERE source_id LIKE 'demo:%'`).Scan(&grids); err != nil || grids != 5 {
+		t.Errorf("after a second run: %d demo areas (%v), want 5", grids, err)
+	}
+	if code, _, _ := gridsweep("demo", "--database-url", url); code != 2 {
+		t.Errorf("demo without --osm: exit %d, want 2", code)
+	}
+}
