@@ -37,7 +37,12 @@ const LAYERS = {
   }],
   shops: (src) => [{
     id: 'shops', type: 'circle', source: src, 'source-layer': 'shops',
-    paint: { 'circle-radius': 5, 'circle-color': '#6a1b9a', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 },
+    // Coloured by the shop ledger's status (green open, amber preparing, red closed, brown
+    // moved); shops nobody has checked keep the plain purple.
+    paint: {
+      'circle-radius': 5, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
+      'circle-color': ['match', ['get', 'status'], 'open', '#2e7d32', 'preparing', '#f9a825', 'closed', '#c62828', 'moved', '#6d4c41', '#6a1b9a'],
+    },
   }],
   stations: (src) => [{
     id: 'stations', type: 'circle', source: src, 'source-layer': 'stations',
