@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,6 +47,14 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageErrorf("--workers must be at least 1 (got %d)", *workers)
 	case *halfSide <= 0:
 		return usageErrorf("--half-side-m must be positive (got %v)", *halfSide)
+	}
+	if !*noServe {
+		// Fail before the minute of importing and planning, not after it.
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w (another server runs there? give --addr)", *addr, err)
+		}
+		ln.Close()
 	}
 	dsn, err := databaseURL(*dbURL)
 	if err != nil {
