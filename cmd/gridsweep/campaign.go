@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gridsweep/gridsweep/routing"
 )
@@ -18,7 +17,7 @@ func runCampaign(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlags("campaign unvisited", stderr)
 	idFlag := fs.Int64("campaign", 0, "campaign id")
 	areaFlag := fs.String("area", "", "only shops inside this area (id, source id or name)")
-	dbFlag := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	dbFlag := databaseFlag(fs)
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	osmFile := fs.String("osm", "", "OpenStreetMap extract to import (.osm.pbf, .osm, .osm.bz2)")
-	dbURL := fs.String("database-url", "", "PostgreSQL connection URL (default $DATABASE_URL)")
+	dbURL := databaseFlag(fs)
 	addr := fs.String("addr", envOr("GRIDSWEEP_ADDR", "127.0.0.1:8080"), "listen address (env GRIDSWEEP_ADDR)")
 	workers := fs.Int("workers", 53, "grid workers of the demo community")
 	halfSide := fs.Float64("half-side-m", 1000, "the demo community is a square this many metres either side of the densest streets")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 )
 
@@ -19,7 +18,7 @@ func runDuty(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	firstFlag := fs.String("first", "", "first local day (YYYY-MM-DD)")
 	lastFlag := fs.String("last", "", "last local day (YYYY-MM-DD, default --first)")
 	atFlag := fs.String("at", "", "judge as of this RFC 3339 time (default now)")
-	dbFlag := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	dbFlag := databaseFlag(fs)
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
 		return err

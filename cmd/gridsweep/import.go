@@ -38,7 +38,7 @@ func importFile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	format := args[0]
 	fs := newFlags("import "+format, stderr)
-	dbURL := fs.String("database-url", "", "PostgreSQL connection URL (default $DATABASE_URL)")
+	dbURL := databaseFlag(fs)
 	var kind, crsName *string
 	switch format {
 	case "osm":

@@ -29,7 +29,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fs := newFlags("ledger "+args[0], stderr)
 	areaFlag := fs.String("area", "", "area id, source id or name")
-	dbFlag := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	dbFlag := databaseFlag(fs)
 	atFlag := fs.String("at", "", "summary: RFC 3339 time to report at (default now)")
 	stepFlag := fs.Float64("step-days", 7, "summary: compare with this many days earlier")
 	statusFlag := fs.String("status", "", "export: only shops with this status")

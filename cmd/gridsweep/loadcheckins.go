@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,7 +35,7 @@ import (
 func runLoadCheckins(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("loadcheckins", stderr)
 	target := fs.String("url", "", "base URL of a running server, e.g. http://127.0.0.1:8080 (loopback only)")
-	dbURL := fs.String("db", os.Getenv("DATABASE_URL"), "the server's PostgreSQL URL, for setup and counting (env DATABASE_URL)")
+	dbURL := databaseFlag(fs)
 	rates := fs.String("rates", "100,200,400,800,1600,3200", "check-ins per second, one step each, rising")
 	seconds := fs.Float64("seconds", 60, "total time of all steps; each step gets an equal share")
 	inflight := fs.Int("inflight", 256, "most requests in flight; a step that needs more has not held its rate")

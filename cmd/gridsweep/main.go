@@ -100,6 +100,15 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// databaseFlag registers --database-url, and --db as its short form, defaulting to
+// $DATABASE_URL, so every command that needs PostgreSQL takes it the same way.
+func databaseFlag(fs *flag.FlagSet) *string {
+	v := new(string)
+	fs.StringVar(v, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	fs.StringVar(v, "db", os.Getenv("DATABASE_URL"), "short for --database-url")
+	return v
+}
+
 // parseFlags parses args, allowing flags after positional arguments
 // (gridsweep carp solve FILE --seconds 5), and returns the positional ones.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -22,7 +22,7 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("GRIDSWEEP_ADDR", "127.0.0.1:8080"), "listen address (env GRIDSWEEP_ADDR)")
-	dbURL := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	dbURL := databaseFlag(fs)
 	cors := fs.String("cors", os.Getenv("GRIDSWEEP_CORS_ORIGINS"), "comma-separated browser origins allowed to embed the API (env GRIDSWEEP_CORS_ORIGINS)")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBodyBytes, "request body limit in bytes")
 	planWorkers := fs.Int("plan-workers", envInt("GRIDSWEEP_PLAN_WORKERS", 1), "plans this replica computes at once; 0 only queues them (env GRIDSWEEP_PLAN_WORKERS)")

@@ -18,7 +18,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	days := fs.Int("days", 90, "spread the check-ins over this many days before 2026-11-01")
 	workers := fs.Int("workers", 50, "synthetic workers sharing the blocks")
 	area := fs.Int64("area", 0, "area id of the workers (default: the largest top-level area)")
-	dbURL := fs.String("database-url", "", "PostgreSQL connection URL (default $DATABASE_URL)")
+	dbURL := databaseFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gridsweep/gridsweep/data"
 )
@@ -20,7 +19,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	areaFlag := fs.String("area", "", "area id, source id or name the token is scoped to")
 	workerFlag := fs.Int64("worker", 0, "worker id (worker tokens only)")
 	labelFlag := fs.String("label", "", "a note saying who holds the token")
-	dbFlag := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (env DATABASE_URL)")
+	dbFlag := databaseFlag(fs)
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
 		return err
