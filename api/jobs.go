@@ -17,7 +17,6 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/gridsweep/gridsweep/data"
-	"github.com/gridsweep/gridsweep/geo"
 	"github.com/gridsweep/gridsweep/routing"
 )
 
@@ -277,7 +276,9 @@ func (j *Jobs) run(ctx context.Context, id int64) error {
 	if len(d.Blocks) == 0 {
 		return fatalf("area %d has no street blocks", plan.AreaID)
 	}
-	net, err := geo.BuildNetwork(d.Blocks)
+	// The same network the command line plans on, islands joined, so that a block is
+	// reachable through the API exactly when it is on the command line.
+	net, err := routing.PlanNetwork(d.Blocks, routing.DefaultBridgeM)
 	if err != nil {
 		return fatalf("street network: %v", err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gridsweep/gridsweep/api"
 	"github.com/gridsweep/gridsweep/data"
-	"github.com/gridsweep/gridsweep/geo"
 	"github.com/gridsweep/gridsweep/routing"
 )
 
@@ -144,11 +143,10 @@ func demoPlan(ctx context.Context, store *data.Store, area string, workers int, 
 	if err != nil {
 		return 0, src, err
 	}
-	net, err := geo.BuildNetwork(src.blocks)
+	net, err := routing.PlanNetwork(src.blocks, routing.DefaultBridgeM)
 	if err != nil {
 		return 0, src, fmt.Errorf("demo plan: %w", err)
 	}
-	net.ConnectIslands(100)
 	opt := routing.PlanOptions{
 		Mode: routing.ModePatrol, Workers: workers, Starts: src.starts,
 		WalkKmh: routing.DefaultWalkKmh, ServeKmh: routing.DefaultServeKmh,

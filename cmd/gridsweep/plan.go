@@ -38,7 +38,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	shopMin := fs.Float64("shop-min", routing.DefaultShopService.Minutes(), "minutes spent at each shop on a served block")
 	shiftH := fs.Float64("shift-h", routing.DefaultShiftLimit.Hours(), "shift limit in hours")
 	snapM := fs.Float64("snap-m", routing.DefaultSnapToleranceM, "how far a shop or station may be from its block, metres")
-	bridgeM := fs.Float64("bridge-m", 100, "join street islands to the network by a straight walk when within this many metres (0: never)")
+	bridgeM := fs.Float64("bridge-m", routing.DefaultBridgeM, "join street islands to the network by a straight walk when within this many metres (0: never)")
 	out := fs.String("out", "", "write the routes as GeoJSON here")
 	report := fs.String("report", "", "write the plan report as JSON here")
 	gpxDir := fs.String("gpx", "", "write one GPX track per worker into this directory")
@@ -90,11 +90,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if starts == nil {
 		starts = src.starts
 	}
-	net, err := geo.BuildNetwork(src.blocks)
+	net, err := routing.PlanNetwork(src.blocks, *bridgeM)
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", src.name, err)
 	}
-	net.ConnectIslands(*bridgeM)
 
 	opt := routing.PlanOptions{
 		Mode: routing.Mode(*mode), Workers: *workers, Starts: starts,
