@@ -1,7 +1,9 @@
 // A worker's route on the phone: the map with direction arrows, the step list, check-ins
 // that are queued in localStorage while offline and sent through the idempotent
 // POST /api/v1/visits when back (each tick gets its client key once, so a resend after a
-// lost answer is recorded once), the current position and the GPX file.
+// lost answer is recorded once), a shop's ledger state recorded at a shop stop (its own
+// queue, sent through the equally idempotent POST /api/v1/ledger/checkins), the current
+// position and the GPX file.
 import {
   ApiError, announce, api, apiAll, bboxOf, createMap, download, formatDuration, formatKm,
   loadMapLibre, saveToken, setupLangSwitch, t, tokenFor,
@@ -9,6 +11,8 @@ import {
 
 const $ = (id) => document.getElementById(id);
 const QUEUE_KEY = 'gridsweep.queue';
+const LEDGER_QUEUE_KEY = 'gridsweep.ledgerqueue';
+const NEED_TAGS = ['masks', 'disinfectant', 'staff', 'loans', 'permits'];
 const state = { token: tokenFor('worker'), me: null, planId: 0, route: null, shops: new Map(), map: null, position: null, sending: false };
 window.gridsweep = { state, routeDrawn: 0 };
 
@@ -34,13 +38,14 @@ function enqueue(visits) {
 }
 
 function renderQueue() {
-  const n = queue().length;
+  const n = queue().length + ledgerQueue().length;
   $('queue').textContent = n ? t('wk.queue', { n }) : t('wk.queue.none');
   $('offline').hidden = navigator.onLine;
 }
 
 /** flush sends the queue in batches; what the server answered for leaves the queue. */
 async function flush() {
+  flushLedger();
   if (state.sending || !navigator.onLine || !state.token) return;
   state.sending = true;
   try {
@@ -66,6 +71,113 @@ async function flush() {
 window.addEventListener('online', () => { renderQueue(); flush(); });
 window.addEventListener('offline', renderQueue);
 setInterval(flush, 20000);
+
+// ---- the ledger queue -----------------------------------------------------------------
+// Ledger check-ins wait in their own queue: the API takes a batch all or nothing, so one
+// entry it refuses for good (a shop moved out of the area, say) must not hold back the
+// visits or the other entries. They are sent one at a time, oldest first.
+function ledgerQueue() { return store.get(LEDGER_QUEUE_KEY, []); }
+
+function enqueueLedger(entry) {
+  store.set(LEDGER_QUEUE_KEY, [...ledgerQueue(), entry]);
+  renderQueue();
+  flushLedger();
+}
+
+const dropLedger = (key) => store.set(LEDGER_QUEUE_KEY, ledgerQueue().filter((e) => e.client_key !== key));
+
+/** refusedForGood tells a refusal that a resend cannot change from one worth retrying. */
+const refusedForGood = (err) => err instanceof ApiError && err.status >= 400 && err.status < 500 &&
+  ![401, 408, 429].includes(err.status);
+
+async function flushLedger() {
+  if (state.sendingLedger || !navigator.onLine || !state.token) return;
+  state.sendingLedger = true;
+  try {
+    for (const entry of ledgerQueue()) {
+      try {
+        // created, duplicate (sent before, answer lost) and key_taken all leave the queue.
+        await api('/api/v1/ledger/checkins', { token: state.token, method: 'POST', body: entry });
+        dropLedger(entry.client_key);
+      } catch (err) {
+        if (!refusedForGood(err)) throw err;
+        // Kept aside rather than lost, for whoever looks at the phone.
+        store.set('gridsweep.ledgerrefused', [...store.get('gridsweep.ledgerrefused', []), { ...entry, error: err.message }]);
+        dropLedger(entry.client_key);
+        fail(err);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 0)) fail(err);
+  } finally {
+    state.sendingLedger = false;
+    renderQueue();
+  }
+}
+
+// ---- the ledger form -------------------------------------------------------------------
+// The shop's last known state, per shop: from the server when online, else what this phone
+// saw or recorded last. Need tags replace the shop's list, so the form starts from it.
+const knownKey = (shopId) => 'gridsweep.ledger.' + shopId;
+const ledgerForm = { shopId: 0, opener: null, known: null };
+
+async function openLedger(shopId, name, opener) {
+  ledgerForm.shopId = shopId;
+  ledgerForm.opener = opener;
+  $('lg-title').textContent = t('wk.lg.title', { name });
+  $('lg-error').textContent = '';
+  let known = store.get(knownKey(shopId), null);
+  if (navigator.onLine) {
+    try {
+      const { json } = await api(`/api/v1/shops/${shopId}/ledger`, { token: state.token });
+      known = { status: json.current.status, need_tags: json.current.need_tags, needs: json.current.needs };
+      store.set(knownKey(shopId), known);
+    } catch { /* the form still works from what the phone knows */ }
+  }
+  ledgerForm.known = known;
+  $('lg-status').value = '';
+  $('lg-status').options[0].textContent = known?.status ? t('wk.lg.keepas', { status: t('fw.st.' + known.status) }) : t('wk.lg.keep');
+  for (const cb of document.querySelectorAll('#lg-needtags input')) cb.checked = (known?.need_tags || []).includes(cb.value);
+  $('lg-needs').value = known?.needs || '';
+  $('lg-note').value = '';
+  $('ledgerdlg').showModal();
+  $('lg-status').focus();
+}
+
+/** ledgerEntry is what the form changed; fields left as they were are not sent. */
+function ledgerEntry() {
+  const known = ledgerForm.known || {};
+  const e = { client_key: clientKey(), shop_id: ledgerForm.shopId, observed_at: new Date().toISOString() };
+  if ($('lg-status').value) e.status = $('lg-status').value;
+  const tags = [...document.querySelectorAll('#lg-needtags input:checked')].map((cb) => cb.value);
+  const before = (known.need_tags || []).filter((x) => NEED_TAGS.includes(x));
+  if (tags.join() !== before.join()) e.need_tags = tags;
+  const needs = $('lg-needs').value.trim();
+  if (needs !== (known.needs || '')) e.needs = needs;
+  const note = $('lg-note').value.trim();
+  if (note) e.note = note;
+  return e;
+}
+
+$('ledgerform').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const e = ledgerEntry();
+  if (!e.status && !e.need_tags && e.needs === undefined && !e.note) {
+    $('lg-error').textContent = t('wk.lg.empty');
+    return;
+  }
+  // The key is made here, once: every resend of this entry carries the same one.
+  enqueueLedger(e);
+  const known = { ...(ledgerForm.known || {}) };
+  for (const k of ['status', 'need_tags', 'needs']) if (e[k] !== undefined) known[k] = e[k];
+  store.set(knownKey(e.shop_id), known);
+  closeLedger();
+  renderSteps();
+});
+$('lg-cancel').addEventListener('click', closeLedger);
+$('ledgerdlg').addEventListener('close', () => ledgerForm.opener?.isConnected && ledgerForm.opener.focus());
+
+function closeLedger() { $('ledgerdlg').close(); }
 
 // ---- ticks -------------------------------------------------------------------------
 const ticksKey = () => 'gridsweep.ticks.' + state.planId;
@@ -164,7 +276,19 @@ function renderSteps() {
         cb.disabled = id === undefined || cb.checked;
         cb.addEventListener('change', () => { tickShop(id); cb.disabled = true; });
         lab.append(cb, name);
-        shops.append(lab, ' ');
+        const rec = document.createElement('button');
+        rec.type = 'button';
+        rec.className = 'small secondary ledger-open';
+        rec.dataset.shop = String(id ?? '');
+        const known = id === undefined ? null : store.get(knownKey(id), null);
+        rec.textContent = known?.status ? t('fw.st.' + known.status) : t('wk.lg.open');
+        rec.setAttribute('aria-label', t('wk.lg.open.label', { name }));
+        rec.disabled = id === undefined;
+        rec.addEventListener('click', () => openLedger(id, name, rec).catch(fail));
+        const box = document.createElement('span');
+        box.className = 'shop';
+        box.append(lab, rec);
+        shops.append(box, ' ');
       }
       body.append(shops);
     }

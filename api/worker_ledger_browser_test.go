@@ -1,0 +1,126 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/gridsweep/gridsweep/data"
+)
+
+// TestWorkerLedgerFormInBrowser records a shop's state from the worker's phone page in
+// headless Chromium: the form opens from the shop in the step list, starts from the
+// shop's known need tags, is used from the keyboard on a 360 px screen, queues the entry
+// while offline and sends it once back online; a replay of the same entry (an answer lost
+// on the way) stores nothing new.
+func TestWorkerLedgerFormInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	ctx := context.Background()
+	// The one-block route's step names the shop "A Market" (f.shopA).
+	plan := f.addDonePlan(f.areaA, f.workerA, f.blockA)
+	closed := data.ShopClosed
+	if _, err := f.store.RecordLedger(ctx, []data.LedgerInput{{ClientKey: "office-1", ShopID: f.shopA, TokenID: 1,
+		ObservedAt: time.Now().Add(-48 * time.Hour), Status: &closed, NeedTags: []string{"masks"}}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	events := func(where string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := f.store.Pool().QueryRow(ctx, `SELECT count(*) FROM ledger_events WHERE shop_id = $1 `+where,
+			append([]any{f.shopA}, args...)...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	b.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	b.do("open route", chromedp.Navigate(fmt.Sprintf("%s/worker?token=%s&plan=%d", srv.URL, f.tok["worker:A"], plan)))
+	b.wait("shop in the step list", `window.gridsweep && window.gridsweep.ready && document.querySelector('.ledger-open:not([disabled])')`, 30*time.Second)
+	if l := evalJS[string](b, `document.querySelector('.ledger-open').getAttribute('aria-label')`); l != "Record the state of shop A Market" {
+		t.Errorf("state button's label %q", l)
+	}
+
+	// Online, the form learns the shop's current need tags; Escape closes it unsaved.
+	b.do("open the form online", chromedp.Click(chromedp.CSS(`.ledger-open`)))
+	b.wait("form open", `document.getElementById('ledgerdlg').open && document.activeElement.id === 'lg-status'`, 10*time.Second)
+	if s := evalJS[string](b, `document.getElementById('lg-status').options[0].textContent`); s != "Unchanged (Closed)" {
+		t.Errorf("status select starts as %q", s)
+	}
+	b.do("close with Escape", chromedp.KeyEvent("\x1b"))
+	b.wait("form closed, focus back on the shop", `!document.getElementById('ledgerdlg').open && document.activeElement.classList.contains('ledger-open')`, 5*time.Second)
+	if n := evalJS[int](b, `JSON.parse(localStorage.getItem('gridsweep.ledgerqueue') || '[]').length`); n != 0 {
+		t.Fatalf("closing the form queued %d entries", n)
+	}
+
+	b.do("go offline", b.offline(true))
+	b.wait("page sees offline", `navigator.onLine === false && !document.getElementById('offline').hidden`, 5*time.Second)
+	b.do("open the form offline", chromedp.Focus(chromedp.CSS(`.ledger-open`)), chromedp.KeyEvent("\r"))
+	b.wait("form open", `document.getElementById('ledgerdlg').open && document.activeElement.id === 'lg-status'`, 10*time.Second)
+	if u := b.unnamedControls(); u != "" {
+		t.Errorf("controls without a name:\n%s", u)
+	}
+	if !evalJS[bool](b, `document.querySelector('#lg-needtags input[value=masks]').checked`) {
+		t.Error("offline, the form forgot the shop's need tag seen online")
+	}
+	if w := evalJS[float64](b, `document.getElementById('ledgerdlg').getBoundingClientRect().right`); w > 360 {
+		t.Errorf("the form reaches %v px on a 360 px screen", w)
+	}
+	if w := evalJS[int](b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the page is %d px wide on a 360 px screen", w)
+	}
+	b.do("fill the form from the keyboard",
+		chromedp.SetValue(chromedp.CSS(`#lg-status`), "preparing"),
+		chromedp.Focus(chromedp.CSS(`#lg-needtags input[value=staff]`)), chromedp.KeyEvent(" "),
+		chromedp.Focus(chromedp.CSS(`#lg-needs`)), chromedp.SendKeys(chromedp.CSS(`#lg-needs`), "two cashiers"),
+		chromedp.Focus(chromedp.CSS(`#lg-note`)), chromedp.SendKeys(chromedp.CSS(`#lg-note`), "opens Monday"),
+	)
+	b.screenshot("worker-ledger-form")
+	b.do("save from the keyboard", chromedp.Focus(chromedp.CSS(`#lg-save`)), chromedp.KeyEvent("\r"))
+	b.wait("form saved", `!document.getElementById('ledgerdlg').open`, 5*time.Second)
+	b.do("scroll to the steps", chromedp.ScrollIntoView(chromedp.CSS(`#steps`)))
+	b.screenshot("worker-ledger-offline")
+	raw := evalJS[string](b, `localStorage.getItem('gridsweep.ledgerqueue')`)
+	queued := evalJS[[]map[string]any](b, `JSON.parse(localStorage.getItem('gridsweep.ledgerqueue'))`)
+	if len(queued) != 1 {
+		t.Fatalf("offline ledger queue holds %d entries, want 1: %v", len(queued), queued)
+	}
+	key, _ := queued[0]["client_key"].(string)
+	if key == "" || num(queued[0]["shop_id"]) != f.shopA {
+		t.Fatalf("queued entry %v", queued[0])
+	}
+	if n := events(""); n != 1 {
+		t.Fatalf("%d ledger events while offline, want only the office's 1", n)
+	}
+	if s := evalJS[string](b, `document.getElementById('queue').textContent`); s != "Waiting to be sent: 1 check-in(s)" {
+		t.Errorf("queue line %q", s)
+	}
+
+	b.do("go online", b.offline(false))
+	b.wait("ledger queue sent", `JSON.parse(localStorage.getItem('gridsweep.ledgerqueue')).length === 0`, 30*time.Second)
+	if n := events(`AND client_key = $2 AND worker_id = $3 AND status = 'preparing' AND prev_status = 'closed'
+		AND need_tags = ARRAY['masks', 'staff'] AND needs = 'two cashiers' AND note = 'opens Monday'`, key, f.workerA); n != 1 {
+		t.Fatalf("%d ledger events with the form's values, want 1", n)
+	}
+	if s := evalJS[string](b, `document.querySelector('.ledger-open').textContent`); s != "Preparing to reopen" {
+		t.Errorf("the shop's button reads %q after the save", s)
+	}
+
+	// The answer was lost on the way: the same entry goes again and is not stored twice.
+	b.do("replay", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`localStorage.setItem('gridsweep.ledgerqueue', %q); window.dispatchEvent(new Event('online'))`, raw)))
+	b.wait("replay sent", `JSON.parse(localStorage.getItem('gridsweep.ledgerqueue')).length === 0`, 30*time.Second)
+	if n := events(""); n != 2 {
+		t.Fatalf("%d ledger events after the replay, want 2 (office, phone)", n)
+	}
+	if s := evalJS[string](b, `document.getElementById('status').textContent`); s != "" {
+		t.Errorf("the page shows an error after the replay: %q", s)
+	}
+	b.do("desktop viewport", chromedp.ResetViewport())
+}
