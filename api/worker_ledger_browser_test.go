@@ -124,3 +124,34 @@ func TestWorkerLedgerFormInBrowser(t *testing.T) {
 	}
 	b.do("desktop viewport", chromedp.ResetViewport())
 }
+
+// TestSupervisorShopColoursInBrowser opens the supervisor console and finds the shops
+// drawn from the vector tiles in the colour of their ledger status, with a legend.
+func TestSupervisorShopColoursInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	ctx := context.Background()
+	preparing := data.ShopPreparing
+	if _, err := f.store.RecordLedger(ctx, []data.LedgerInput{{ClientKey: "p1", ShopID: f.shopA, TokenID: 1,
+		ObservedAt: time.Now().Add(-time.Hour), Status: &preparing}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	b.do("open console", chromedp.Navigate(fmt.Sprintf("%s/supervisor?token=%s&area=%d", srv.URL, f.tok["supervisor:A"], f.areaA)))
+	b.wait("console ready", `window.gridsweep && window.gridsweep.ready === true`, 30*time.Second)
+	b.do("zoom to the shop", chromedp.Evaluate[chromedp.Void](`void window.gridsweep.map.jumpTo({center: [10.0015, 50.0012], zoom: 16})`))
+	b.wait("shop drawn", `window.gridsweep.map.queryRenderedFeatures({layers: ['shops']}).some(f => f.id === `+fmt.Sprint(f.shopA)+`)`, 20*time.Second)
+	got := evalJS[[]string](b, `(() => { const f = window.gridsweep.map.queryRenderedFeatures({layers: ['shops']}).find(f => f.id === `+fmt.Sprint(f.shopA)+`);
+		const c = f.layer.paint['circle-color']; return [f.properties.status, '#' + [c.r, c.g, c.b].map(x => Math.round(x * 255).toString(16).padStart(2, '0')).join('')]; })()`)
+	if got[0] != "preparing" || got[1] != "#d4a000" {
+		t.Errorf("shop A drawn as %v, want preparing in #d4a000", got)
+	}
+	if s := evalJS[string](b, `document.querySelector('#shoplegend [data-status=preparing]').textContent`); s != "Preparing to reopen" {
+		t.Errorf("legend entry %q", s)
+	}
+	if u := b.unnamedControls(); u != "" {
+		t.Errorf("controls without a name:\n%s", u)
+	}
+	b.screenshot("supervisor-shop-status")
+}

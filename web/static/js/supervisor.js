@@ -47,6 +47,21 @@ $('tokenform').addEventListener('submit', (e) => {
 // ---- map layers --------------------------------------------------------------------
 const empty = () => ({ type: 'FeatureCollection', features: [] });
 
+// Shop colours by ledger status; the legend under the layer switch is drawn from the same table.
+const SHOP_COLORS = { open: '#1d8a3a', preparing: '#d4a000', closed: '#c0392b', moved: '#6a1b9a', unknown: '#7f8790' };
+function renderShopLegend() {
+  $('shoplegend').replaceChildren(...Object.entries(SHOP_COLORS).map(([st, color]) => {
+    const item = document.createElement('span');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = color;
+    item.dataset.status = st;
+    item.append(sw, t('fw.st.' + st));
+    return item;
+  }));
+}
+renderShopLegend();
+
 function addLayers(map) {
   map.addSource('coverage', { type: 'vector', tiles: [location.origin + '/tiles/coverage/{z}/{x}/{y}.mvt'], maxzoom: 16 });
   map.addLayer({
@@ -102,10 +117,15 @@ function addLayers(map) {
     id: 'starts', type: 'circle', source: 'starts',
     paint: { 'circle-radius': 7, 'circle-color': ['get', 'color'], 'circle-stroke-color': '#111', 'circle-stroke-width': 2 },
   });
-  map.addSource('shops', { type: 'geojson', data: empty() });
+  // Shops come from the vector tiles, which carry each shop's ledger status (the tile
+  // cache drops a shop's tiles when its ledger changes).
+  map.addSource('shops', { type: 'vector', tiles: [location.origin + '/tiles/shops/{z}/{x}/{y}.mvt'], maxzoom: 16 });
   map.addLayer({
-    id: 'shops', type: 'circle', source: 'shops',
-    paint: { 'circle-radius': 4.5, 'circle-color': '#6a1b9a', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 },
+    id: 'shops', type: 'circle', source: 'shops', 'source-layer': 'shops',
+    paint: {
+      'circle-radius': 5, 'circle-color': ['match', ['get', 'status'], ...Object.entries(SHOP_COLORS).flat(), SHOP_COLORS.unknown],
+      'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
+    },
   });
   map.addSource('stations', { type: 'geojson', data: empty() });
   map.addLayer({
@@ -236,8 +256,8 @@ async function chooseArea(id) {
   state.routes.clear();
   const token = state.token;
   const q = `area=${id}&limit=1000`;
-  const [blocks, shops, stations, workers] = await Promise.all([
-    apiAll('/api/v1/blocks?' + q, token), apiAll('/api/v1/shops?' + q, token),
+  const [blocks, stations, workers] = await Promise.all([
+    apiAll('/api/v1/blocks?' + q, token),
     apiAll('/api/v1/stations?' + q, token), apiAll('/api/v1/workers?' + q, token),
   ]);
   state.blocks = blocks;
@@ -245,7 +265,6 @@ async function chooseArea(id) {
   const map = state.map;
   drawBlocks();
   drawRoutes();
-  map.getSource('shops').setData({ type: 'FeatureCollection', features: shops });
   map.getSource('stations').setData({ type: 'FeatureCollection', features: stations });
   const area = state.areas.find((a) => a.id === id);
   const bbox = bboxOf(area ? [area.geometry] : blocks.map((b) => b.geometry));
@@ -542,6 +561,6 @@ async function start() {
   window.gridsweep.ready = true;
 }
 
-setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); });
+setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); });
 setCoverageTiles();
 start().catch(fail);
