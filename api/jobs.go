@@ -322,6 +322,9 @@ func (j *Jobs) run(ctx context.Context, id int64) error {
 		Seconds:  params.Seconds,
 		Seed:     params.Seed,
 		Capacity: params.CapacityM,
+		// Each worker's own shift and speeds from the workers table; the plan-wide shift
+		// limit is then the shortest of their shifts.
+		PerWorker: data.PlanWorkerParams(workers),
 		Progress: func(makespan, elapsed time.Duration) {
 			mu.Lock()
 			cur = progress{BestMakespanS: math.Round(makespan.Seconds()*10) / 10, ElapsedS: math.Round(elapsed.Seconds()*100) / 100,

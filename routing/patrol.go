@@ -55,6 +55,13 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 	p := &planner{opt: o, in: in, net: net, began: time.Now(), trees: map[int][2]*spTree{}}
 	p.deadline = p.began.Add(time.Duration(o.Seconds * float64(time.Second)))
 	p.plan = &Plan{Mode: o.Mode, net: net, opt: o, input: in}
+	for w := range o.PerWorker {
+		if own := o.worker(w); own.WalkKmh != o.WalkKmh || own.ServeKmh != o.ServeKmh {
+			p.plan.Approximations = append(p.plan.Approximations,
+				"the work is split assuming the plan-wide speeds; each route's time is priced at its worker's own speeds")
+			break
+		}
+	}
 
 	p.required = make([]bool, len(net.Blocks))
 	for b := range net.Blocks {
@@ -558,9 +565,10 @@ func (p *planner) finish(routes []*Route) {
 		r.Blocks = r.Blocks[:0]
 		r.DistanceM, r.DeadheadM = 0, 0
 		var c int64
+		price := p.moveCostFor(r.Worker)
 		for _, m := range r.Walk {
 			e := p.net.Edges[m.Link]
-			c += p.g.moveCost(m)
+			c += price(m)
 			r.DistanceM += e.LengthM
 			if m.Serve {
 				r.Blocks = append(r.Blocks, e.Block)
@@ -589,17 +597,52 @@ func (p *planner) finish(routes []*Route) {
 		pl.MeanRoute = dsToDuration(sum / int64(onDuty))
 	}
 	pl.Shift = nil
-	if pl.Makespan > p.opt.ShiftLimit {
-		over := pl.Makespan - p.opt.ShiftLimit
-		adv := &ShiftAdvice{Limit: p.opt.ShiftLimit, Over: over, WorkersNeeded: pl.workersNeeded(), HoursNeeded: math.Ceil(pl.Makespan.Hours()*10) / 10}
+	// Each route is checked against its own worker's shift; Over is the worst excess.
+	var over time.Duration
+	var late []int
+	for _, r := range pl.Routes {
+		if x := r.Cost - p.opt.worker(r.Worker).ShiftLimit; x > 0 {
+			late = append(late, r.Worker+1)
+			over = max(over, x)
+		}
+	}
+	if len(late) > 0 {
+		limit := p.opt.ShiftLimit
+		if len(p.opt.PerWorker) > 0 && len(late) == 1 {
+			limit = p.opt.worker(late[0] - 1).ShiftLimit
+		}
+		adv := &ShiftAdvice{Limit: limit, Over: over, WorkersNeeded: pl.workersNeeded(), HoursNeeded: math.Ceil(pl.Makespan.Hours()*10) / 10, Late: late}
+		what := fmt.Sprintf("the longest route is %s over the %s shift", over.Round(time.Minute), limit)
+		if len(p.opt.PerWorker) > 0 {
+			what = fmt.Sprintf("%d route(s) run over their worker's shift (workers %v), the worst by %s", len(late), late, over.Round(time.Minute))
+		}
 		if adv.WorkersNeeded > 0 {
-			adv.Message = fmt.Sprintf("the longest route is %s over the %s shift: it needs %d workers at this shift, or a %.1f h shift with %d workers",
-				over.Round(time.Minute), p.opt.ShiftLimit, adv.WorkersNeeded, adv.HoursNeeded, len(routes))
+			adv.Message = fmt.Sprintf("%s: it needs %d workers at a %s shift, or a %.1f h shift with %d workers",
+				what, adv.WorkersNeeded, p.opt.ShiftLimit, adv.HoursNeeded, len(routes))
 		} else {
-			adv.Message = fmt.Sprintf("the longest route is %s over the %s shift: a single block is too far for this shift; it needs a %.1f h shift with %d workers",
-				over.Round(time.Minute), p.opt.ShiftLimit, adv.HoursNeeded, len(routes))
+			adv.Message = fmt.Sprintf("%s: a single block is too far for this shift; it needs a %.1f h shift with %d workers",
+				what, adv.HoursNeeded, len(routes))
 		}
 		pl.Shift = adv
+	}
+}
+
+// moveCostFor prices worker w's moves in tenths of a second. A worker with the plan-wide
+// speeds pays the planning graph's costs; one with their own speeds pays their length at
+// those speeds (plus the same shop service time), so a slow walker's route takes longer.
+func (p *planner) moveCostFor(w int) func(Move) int64 {
+	own := p.opt.worker(w)
+	if own.WalkKmh == p.opt.WalkKmh && own.ServeKmh == p.opt.ServeKmh {
+		return p.g.moveCost
+	}
+	walk, serve := own.WalkKmh/3.6, own.ServeKmh/3.6
+	shop := int64(math.Round(p.opt.ShopService.Seconds() * 10))
+	return func(m Move) int64 {
+		e := p.net.Edges[m.Link]
+		if m.Serve && e.Block >= 0 {
+			return int64(math.Round(e.LengthM/serve*10)) + shop*int64(len(p.shops[e.Block]))
+		}
+		return int64(math.Round(e.LengthM / walk * 10))
 	}
 }
 

@@ -71,6 +71,19 @@ type PlanOptions struct {
 	Threads int
 	// Progress, when set, is told the best makespan whenever it improves.
 	Progress func(makespan, elapsed time.Duration)
+	// PerWorker, when set, has one entry per worker (len Workers) with that worker's own
+	// shift limit and speeds; a zero field takes the plan-wide value above. The search
+	// splits the work assuming the plan-wide speeds; each route's time (Route.Cost, the
+	// makespan) is then priced at its worker's own speeds and checked against its own
+	// shift limit.
+	PerWorker []WorkerParams
+}
+
+// WorkerParams are one worker's own settings (the workers table: shift_minutes,
+// walk_speed_kmh, service_speed_kmh).
+type WorkerParams struct {
+	ShiftLimit        time.Duration
+	WalkKmh, ServeKmh float64
 }
 
 // ErrBadPlanInput marks a request the planner cannot start on; the message says why.
@@ -84,6 +97,9 @@ func badInput(format string, a ...any) error {
 func (o PlanOptions) withDefaults() (PlanOptions, error) {
 	if o.Mode == "" {
 		o.Mode = ModePatrol
+	}
+	if len(o.PerWorker) > 0 && len(o.PerWorker) != o.Workers {
+		return o, badInput("%d per-worker settings for %d workers (give none or one per worker)", len(o.PerWorker), o.Workers)
 	}
 	if o.Mode != ModePatrol && o.Mode != ModeSweeper {
 		return o, badInput("mode %q (want patrol or sweeper)", o.Mode)
@@ -118,6 +134,24 @@ func (o PlanOptions) withDefaults() (PlanOptions, error) {
 	}
 	if o.ShiftLimit == 0 {
 		o.ShiftLimit = DefaultShiftLimit
+		// With every worker's own shift given, the plan-wide limit (what "workers needed"
+		// in the shift advice is counted at) is the shortest of them, so the advice holds
+		// for every worker.
+		if len(o.PerWorker) > 0 {
+			shortest := time.Duration(0)
+			for _, p := range o.PerWorker {
+				if p.ShiftLimit <= 0 {
+					shortest = 0
+					break
+				}
+				if shortest == 0 || p.ShiftLimit < shortest {
+					shortest = p.ShiftLimit
+				}
+			}
+			if shortest > 0 {
+				o.ShiftLimit = shortest
+			}
+		}
 	}
 	if o.SnapToleranceM == 0 {
 		o.SnapToleranceM = DefaultSnapToleranceM
@@ -131,7 +165,37 @@ func (o PlanOptions) withDefaults() (PlanOptions, error) {
 	if o.Threads <= 0 {
 		o.Threads = 2
 	}
+	if len(o.PerWorker) > 0 {
+		pw := make([]WorkerParams, len(o.PerWorker))
+		for w, p := range o.PerWorker {
+			for _, v := range []float64{p.ShiftLimit.Seconds(), p.WalkKmh, p.ServeKmh} {
+				if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+					return o, badInput("worker %d: shift limit, walking and service speed must not be negative (got %v, %v, %v)",
+						w+1, p.ShiftLimit, p.WalkKmh, p.ServeKmh)
+				}
+			}
+			if p.ShiftLimit == 0 {
+				p.ShiftLimit = o.ShiftLimit
+			}
+			if p.WalkKmh == 0 {
+				p.WalkKmh = o.WalkKmh
+			}
+			if p.ServeKmh == 0 {
+				p.ServeKmh = o.ServeKmh
+			}
+			pw[w] = p
+		}
+		o.PerWorker = pw
+	}
 	return o, nil
+}
+
+// worker returns worker w's own settings (the plan-wide ones when none were given).
+func (o PlanOptions) worker(w int) WorkerParams {
+	if w >= 0 && w < len(o.PerWorker) {
+		return o.PerWorker[w]
+	}
+	return WorkerParams{ShiftLimit: o.ShiftLimit, WalkKmh: o.WalkKmh, ServeKmh: o.ServeKmh}
 }
 
 // Plan is the result of planning: one route per worker plus what could not be planned.
@@ -227,7 +291,10 @@ type ShiftAdvice struct {
 	WorkersNeeded int
 	// HoursNeeded is the shift length that fits with the current workers.
 	HoursNeeded float64
-	Message     string
+	// Late lists the workers (1-based, as in the report) whose route exceeds their own
+	// shift limit.
+	Late    []int
+	Message string
 }
 
 // Owner returns the worker serving block b, or -1.

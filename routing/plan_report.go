@@ -53,7 +53,10 @@ type ShiftReport struct {
 	OverS         float64 `json:"over_s"`
 	WorkersNeeded int     `json:"workers_needed"`
 	HoursNeeded   float64 `json:"hours_needed"`
-	Message       string  `json:"message"`
+	// LateWorkers are the workers (numbered as in per_worker) whose route exceeds their
+	// own shift limit.
+	LateWorkers []int  `json:"late_workers"`
+	Message     string `json:"message"`
 }
 
 // WorkerReport is one route in the report.
@@ -68,6 +71,10 @@ type WorkerReport struct {
 	Shops        int        `json:"shops"`
 	StationStops int        `json:"station_stops"`
 	Legs         int        `json:"legs"`
+	// ShiftLimitS is this worker's own shift limit; OverShiftS how far the route exceeds
+	// it (0 when it fits).
+	ShiftLimitS float64 `json:"shift_limit_s"`
+	OverShiftS  float64 `json:"over_shift_s"`
 }
 
 // Report summarises the plan; elapsed is the wall time the caller measured.
@@ -110,7 +117,8 @@ func (p *Plan) Report(elapsed time.Duration) Report {
 		r.Postman = &pm
 	}
 	if p.Shift != nil {
-		r.Shift = &ShiftReport{OverS: p.Shift.Over.Seconds(), WorkersNeeded: p.Shift.WorkersNeeded, HoursNeeded: p.Shift.HoursNeeded, Message: p.Shift.Message}
+		r.Shift = &ShiftReport{OverS: p.Shift.Over.Seconds(), WorkersNeeded: p.Shift.WorkersNeeded, HoursNeeded: p.Shift.HoursNeeded,
+			LateWorkers: p.Shift.Late, Message: p.Shift.Message}
 	}
 	for i, rt := range p.Routes {
 		shops := 0
@@ -118,11 +126,13 @@ func (p *Plan) Report(elapsed time.Duration) Report {
 			shops += len(p.shops[b])
 		}
 		r.TerritoryPieces = append(r.TerritoryPieces, rt.Pieces)
+		limit := p.opt.worker(rt.Worker).ShiftLimit
 		r.PerWorker = append(r.PerWorker, WorkerReport{
 			Worker: rt.Worker + 1, Start: [2]float64{rt.StartPoint[0], rt.StartPoint[1]},
 			Blocks: len(rt.Blocks), RouteS: rt.Cost.Seconds(),
 			DistanceM: round1(rt.DistanceM), DeadheadM: round1(rt.DeadheadM),
 			Pieces: rt.Pieces, Shops: shops, StationStops: len(rt.Stops), Legs: len(p.Steps(i)),
+			ShiftLimitS: limit.Seconds(), OverShiftS: max(rt.Cost-limit, 0).Seconds(),
 		})
 	}
 	return r

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -102,6 +103,27 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ShiftLimit:     time.Duration(*shiftH * float64(time.Hour)),
 		SnapToleranceM: *snapM, Capacity: *capacity,
 		Seconds: *seconds, Seed: *seed, Threads: *threads,
+	}
+	if src.perWorker != nil {
+		// --area: every worker's own shift and speeds from the workers table, except where
+		// a flag given on the command line sets them for all.
+		opt.PerWorker = src.perWorker
+		given := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		for i := range opt.PerWorker {
+			if given["walk-kmh"] {
+				opt.PerWorker[i].WalkKmh = 0
+			}
+			if given["serve-kmh"] {
+				opt.PerWorker[i].ServeKmh = 0
+			}
+			if given["shift-h"] {
+				opt.PerWorker[i].ShiftLimit = 0
+			}
+		}
+		if !given["shift-h"] {
+			opt.ShiftLimit = 0 // the shortest of the workers' shifts
+		}
 	}
 	// The budget covers the whole command: what reading the file took is not left to the
 	// planner.
@@ -217,6 +239,8 @@ type planSource struct {
 	shops    []geo.Shop
 	stations []geo.Station
 	starts   []orb.Point
+	// perWorker are the workers' own shifts and speeds (--area only).
+	perWorker []routing.WorkerParams
 	// For --area: the store, the area, the workers' and blocks' row ids.
 	store     *data.Store
 	areaID    int64
@@ -276,7 +300,7 @@ func loadAreaFrom(ctx context.Context, store *data.Store, name string, n int, wa
 		return planSource{}, fmt.Errorf("plan: %w", err)
 	}
 	src := planSource{name: name, blocks: d.Blocks, shops: d.Shops, stations: d.Stations,
-		store: store, areaID: a.ID, blockIDs: d.BlockIDs}
+		store: store, areaID: a.ID, blockIDs: d.BlockIDs, perWorker: data.PlanWorkerParams(ws)}
 	for _, w := range ws {
 		src.workerIDs = append(src.workerIDs, w.ID)
 		var g struct{ Coordinates []float64 }
