@@ -356,7 +356,8 @@ func newTileKey(layer, format string, t maptile.Tile, query string) TileKey {
 }
 
 func cacheControlFor(layer string) string {
-	if layer == data.LayerCoverage || layer == data.LayerHeat {
+	// Shops carry their ledger status, which a worker's check-in changes at any time.
+	if layer == data.LayerCoverage || layer == data.LayerHeat || layer == data.LayerShops {
 		return cacheControlLive
 	}
 	return cacheControlBase

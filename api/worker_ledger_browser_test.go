@@ -128,7 +128,6 @@ func TestWorkerLedgerFormInBrowser(t *testing.T) {
 // TestSupervisorShopColoursInBrowser opens the supervisor console and finds the shops
 // drawn from the vector tiles in the colour of their ledger status, with a legend.
 func TestSupervisorShopColoursInBrowser(t *testing.T) {
-	b := newBrowser(t)
 	f := newFixture(t)
 	ctx := context.Background()
 	preparing := data.ShopPreparing
@@ -138,6 +137,9 @@ func TestSupervisorShopColoursInBrowser(t *testing.T) {
 	}
 	srv := httptest.NewServer(f.h)
 	t.Cleanup(srv.Close)
+	// After the server: cleanups run last first, so the browser, whose page holds the tile
+	// event stream open, is gone before the server waits for its connections to end.
+	b := newBrowser(t)
 	b.do("open console", chromedp.Navigate(fmt.Sprintf("%s/supervisor?token=%s&area=%d", srv.URL, f.tok["supervisor:A"], f.areaA)))
 	b.wait("console ready", `window.gridsweep && window.gridsweep.ready === true`, 30*time.Second)
 	b.do("zoom to the shop", chromedp.Evaluate[chromedp.Void](`void window.gridsweep.map.jumpTo({center: [10.0015, 50.0012], zoom: 16})`))
@@ -147,6 +149,17 @@ func TestSupervisorShopColoursInBrowser(t *testing.T) {
 	if got[0] != "preparing" || got[1] != "#d4a000" {
 		t.Errorf("shop A drawn as %v, want preparing in #d4a000", got)
 	}
+	// Shop tiles change with every ledger check-in, so browsers must revalidate them.
+	if cc := f.do("GET", "/tiles/shops/0/0/0.mvt", f.tok["supervisor:A"], nil).header.Get("Cache-Control"); cc != cacheControlLive {
+		t.Errorf("shop tiles are served with Cache-Control %q, want %q", cc, cacheControlLive)
+	}
+	// A worker reports the shop open: the console's map follows without a reload.
+	res := f.do("POST", "/api/v1/ledger/checkins", f.tok["worker:A"], map[string]any{
+		"client_key": "w1", "shop_id": f.shopA, "observed_at": time.Now().UTC(), "status": "open"})
+	if res.status != 200 {
+		t.Fatalf("check-in: %v", res)
+	}
+	b.wait("shop redrawn as open", `window.gridsweep.map.queryRenderedFeatures({layers: ['shops']}).some(f => f.id === `+fmt.Sprint(f.shopA)+` && f.properties.status === 'open')`, 20*time.Second)
 	if s := evalJS[string](b, `document.querySelector('#shoplegend [data-status=preparing]').textContent`); s != "Preparing to reopen" {
 		t.Errorf("legend entry %q", s)
 	}

@@ -549,6 +549,7 @@ async function start() {
     state.map = await createMap(maplibregl, $('map'), state.token);
     window.gridsweep.map = state.map;
     addLayers(state.map);
+    followTileChanges();
   }
   state.areas = (await apiAll('/api/v1/areas?limit=1000', state.token)).map((f) => ({ id: f.id, geometry: f.geometry, ...f.properties }));
   const sel = $('area');
@@ -560,6 +561,32 @@ async function start() {
   }
   window.gridsweep.ready = true;
 }
+
+// ---- live shop colours ------------------------------------------------------------------
+// The server names the tile layers that changed (a worker recorded a shop's state); the map
+// reloads its shop tiles, which the browser revalidates (they are served no-cache). The
+// stream is reopened after a pause when it breaks, and closed while the page is hidden in
+// the back-forward cache (an open stream would keep a connection to the server for nothing).
+let tileStream = null;
+async function followTileChanges() {
+  if (tileStream) return;
+  const ctl = new AbortController();
+  tileStream = ctl;
+  while (!ctl.signal.aborted) {
+    try {
+      await readEvents('/tiles/events', state.token, (name, ev) => {
+        if (name !== 'tiles' || !state.map || !(ev.all || (ev.layers || []).includes('shops'))) return;
+        state.map.getSource('shops').setTiles([location.origin + '/tiles/shops/{z}/{x}/{y}.mvt']);
+        window.gridsweep.shopReloads = (window.gridsweep.shopReloads || 0) + 1;
+      }, ctl.signal);
+    } catch (err) {
+      if (!ctl.signal.aborted) console.warn('tile events:', err.message);
+    }
+    if (!ctl.signal.aborted) await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+window.addEventListener('pagehide', () => { tileStream?.abort(); tileStream = null; });
+window.addEventListener('pageshow', (e) => { if (e.persisted && state.map) followTileChanges(); });
 
 setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); });
 setCoverageTiles();
