@@ -1,7 +1,6 @@
 package api
 
 import (
-	"container/heap"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/routing"
 )
 
 // A supervisor rostered to several stations on a day walks between them: the route visits
@@ -114,11 +114,13 @@ func (s *server) handleDutyRoute(w http.ResponseWriter, r *http.Request) error {
 	for i := range stops {
 		stops[i].node, _ = net.NearestNode(stops[i].point, nil)
 	}
+	walker := routing.NewWalker(net)
 	var legs []routeLeg
 	var lines orb.MultiLineString
 	total := 0.0
 	for i := 1; i < len(stops); i++ {
-		length, line, ok := shortestWalk(net, stops[i-1].node, stops[i].node)
+		p, ok := walker.Path(stops[i-1].node, stops[i].node)
+		length, line := p.LengthM, p.Line
 		if !ok {
 			return problemf(KindValidation, "station %d cannot be reached from station %d on the area's streets", stops[i].StationID, stops[i-1].StationID)
 		}
@@ -136,72 +138,4 @@ func (s *server) handleDutyRoute(w http.ResponseWriter, r *http.Request) error {
 		out["geometry"] = geojson.NewGeometry(lines)
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-// shortestWalk is Dijkstra on the street network from node a to node b, ignoring one-way
-// restrictions; it returns the length in metres and the line walked.
-func shortestWalk(n *geo.Network, a, b int) (float64, orb.LineString, bool) {
-	dist := make([]float64, len(n.Nodes))
-	via := make([]int, len(n.Nodes)) // edge reaching the node on the best path, -1 at a
-	for i := range dist {
-		dist[i], via[i] = math.Inf(1), -1
-	}
-	dist[a] = 0
-	h := &walkHeap{{a, 0}}
-	for h.Len() > 0 {
-		it := heap.Pop(h).(walkItem)
-		if it.d > dist[it.v] {
-			continue
-		}
-		if it.v == b {
-			break
-		}
-		for _, e := range n.Adj[it.v] {
-			u := n.Other(e, it.v)
-			if nd := it.d + n.Edges[e].LengthM; nd < dist[u] {
-				dist[u], via[u] = nd, e
-				heap.Push(h, walkItem{u, nd})
-			}
-		}
-	}
-	if math.IsInf(dist[b], 1) {
-		return 0, nil, false
-	}
-	var rev []orb.LineString
-	for v := b; v != a; {
-		e := via[v]
-		g := slices.Clone(n.EdgeGeometry(e))
-		if n.Edges[e].To != v { // walked against the block's drawing direction
-			slices.Reverse(g)
-		}
-		rev = append(rev, g)
-		v = n.Other(e, v)
-	}
-	var line orb.LineString
-	for i := len(rev) - 1; i >= 0; i-- {
-		seg := rev[i]
-		if len(line) > 0 {
-			seg = seg[1:]
-		}
-		line = append(line, seg...)
-	}
-	return dist[b], line, true
-}
-
-type walkItem struct {
-	v int
-	d float64
-}
-
-type walkHeap []walkItem
-
-func (h walkHeap) Len() int           { return len(h) }
-func (h walkHeap) Less(i, j int) bool { return h[i].d < h[j].d }
-func (h walkHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *walkHeap) Push(x any)        { *h = append(*h, x.(walkItem)) }
-func (h *walkHeap) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return it
 }
