@@ -12,7 +12,7 @@ import (
 // of an inspection campaign nobody has answered for yet, with the street block each lies on.
 func runCampaign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "unvisited" {
-		return usageErrorf("usage: gridsweep campaign unvisited --campaign ID [--area AREA]")
+		return usageErrorf("gridsweep campaign unvisited --campaign ID [--area AREA]")
 	}
 	fs := newFlags("campaign unvisited", stderr)
 	idFlag := fs.Int64("campaign", 0, "campaign id")

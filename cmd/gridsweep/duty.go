@@ -11,7 +11,7 @@ import (
 // the station duty windows missed in those days (missing on-post check-ins).
 func runDuty(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "report" {
-		return usageErrorf("usage: gridsweep duty report --area AREA --first YYYY-MM-DD --last YYYY-MM-DD [--at TIME]")
+		return usageErrorf("gridsweep duty report --area AREA --first YYYY-MM-DD --last YYYY-MM-DD [--at TIME]")
 	}
 	fs := newFlags("duty report", stderr)
 	areaFlag := fs.String("area", "", "area id, source id or name")

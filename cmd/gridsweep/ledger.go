@@ -22,7 +22,7 @@ func openStoreFlag(ctx context.Context, db string) (*data.Store, error) {
 
 // runLedger handles "gridsweep ledger summary|export": the shop ledger from the terminal.
 func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "usage: gridsweep ledger summary --area AREA [--at TIME] [--step-days N]\n" +
+	const usage = "gridsweep ledger summary --area AREA [--at TIME] [--step-days N]\n" +
 		"       gridsweep ledger export --area AREA [--status S] [--category C] [--need TAG] [-o FILE]"
 	if len(args) == 0 || (args[0] != "summary" && args[0] != "export") {
 		return usageErrorf("%s", usage)

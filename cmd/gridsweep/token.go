@@ -12,7 +12,7 @@ import (
 // API token once; only its hash is stored.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		return usageErrorf("usage: gridsweep token create --role supervisor|worker|viewer --area AREA [--worker ID] [--label TEXT]")
+		return usageErrorf("gridsweep token create --role supervisor|worker|viewer --area AREA [--worker ID] [--label TEXT]")
 	}
 	fs := newFlags("token create", stderr)
 	roleFlag := fs.String("role", "", "supervisor, worker or viewer")
