@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/gridsweep
 OSM_MODULE_VERSION := $(shell awk '$$1=="github.com/paulmach/osm"{print $$2}' go.mod)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-FUZZTIME_SHORT ?= 5s
+FUZZTIME_SHORT ?= 10000x
 FUZZTIME ?= 2m
 
 .PHONY: build test demo db db-stop lint fuzz fuzz-short bench clean andorra
