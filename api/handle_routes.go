@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/geo"
 )
 
 // loadRoute checks access (a supervisor of the plan's area, or the worker themself) and
@@ -58,41 +58,12 @@ func (s *server) handleRoute(w http.ResponseWriter, r *http.Request) error {
 	return writeJSONType(w, http.StatusOK, "application/geo+json", map[string]any{"type": "FeatureCollection", "features": fs})
 }
 
-// GPX 1.1, the subset a phone or GPS unit needs: one track per trip, one segment per leg
-// line, and a waypoint per step that visits shops or a station.
-type gpxDoc struct {
-	XMLName   xml.Name   `xml:"gpx"`
-	Xmlns     string     `xml:"xmlns,attr"`
-	Version   string     `xml:"version,attr"`
-	Creator   string     `xml:"creator,attr"`
-	Name      string     `xml:"metadata>name"`
-	Waypoints []gpxPoint `xml:"wpt"`
-	Tracks    []gpxTrack `xml:"trk"`
-}
-
-type gpxTrack struct {
-	Name     string       `xml:"name"`
-	Segments []gpxSegment `xml:"trkseg"`
-}
-
-type gpxSegment struct {
-	Points []gpxPoint `xml:"trkpt"`
-}
-
-type gpxPoint struct {
-	Lat  float64 `xml:"lat,attr"`
-	Lon  float64 `xml:"lon,attr"`
-	Name string  `xml:"name,omitempty"`
-	Desc string  `xml:"desc,omitempty"`
-}
-
 func (s *server) handleRouteGPX(w http.ResponseWriter, r *http.Request) error {
 	plan, worker, rows, err := s.loadRoute(r)
 	if err != nil {
 		return err
 	}
-	doc := gpxDoc{Xmlns: "http://www.topografix.com/GPX/1/1", Version: "1.1", Creator: "gridsweep",
-		Name: fmt.Sprintf("plan %d, worker %d", plan.ID, worker)}
+	doc := geo.GPX{Name: fmt.Sprintf("plan %d, worker %d", plan.ID, worker)}
 	for _, row := range rows {
 		g, err := geojson.UnmarshalGeometry(row.Geometry)
 		if err != nil {
@@ -107,11 +78,11 @@ func (s *server) handleRouteGPX(w http.ResponseWriter, r *http.Request) error {
 		default:
 			return fmt.Errorf("route geometry is %s", g.Type)
 		}
-		trk := gpxTrack{Name: fmt.Sprintf("trip %d", row.Seq)}
+		trk := geo.GPXTrack{Name: fmt.Sprintf("trip %d", row.Seq)}
 		for _, ls := range lines {
-			var seg gpxSegment
+			var seg geo.GPXSegment
 			for _, p := range ls {
-				seg.Points = append(seg.Points, gpxPoint{Lat: p.Lat(), Lon: p.Lon()})
+				seg.Points = append(seg.Points, geo.GPXPoint{Lat: p.Lat(), Lon: p.Lon()})
 			}
 			trk.Segments = append(trk.Segments, seg)
 		}
@@ -120,18 +91,13 @@ func (s *server) handleRouteGPX(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/gpx+xml")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="plan%d-worker%d.gpx"`, plan.ID, worker))
-	if _, err := w.Write([]byte(xml.Header)); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", " ")
-	return enc.Encode(doc)
+	return doc.Write(w)
 }
 
 // stepWaypoints marks where the shop visits of each serving leg start. Legs are matched to
 // the route's lines in order (station stops have no line); steps in a format this API did
 // not write are skipped rather than guessed at.
-func stepWaypoints(raw json.RawMessage, lines orb.MultiLineString) []gpxPoint {
+func stepWaypoints(raw json.RawMessage, lines orb.MultiLineString) []geo.GPXPoint {
 	var steps []struct {
 		Kind    string   `json:"kind"`
 		Street  string   `json:"street"`
@@ -141,13 +107,13 @@ func stepWaypoints(raw json.RawMessage, lines orb.MultiLineString) []gpxPoint {
 	if json.Unmarshal(raw, &steps) != nil {
 		return nil
 	}
-	var out []gpxPoint
+	var out []geo.GPXPoint
 	line := 0
 	for _, st := range steps {
 		if st.Kind == "station" {
 			if line > 0 && line <= len(lines) {
 				end := lines[line-1][len(lines[line-1])-1]
-				out = append(out, gpxPoint{Lat: end.Lat(), Lon: end.Lon(), Name: "Station: " + st.Station})
+				out = append(out, geo.GPXPoint{Lat: end.Lat(), Lon: end.Lon(), Name: "Station: " + st.Station})
 			}
 			continue
 		}
@@ -156,7 +122,7 @@ func stepWaypoints(raw json.RawMessage, lines orb.MultiLineString) []gpxPoint {
 		}
 		if len(st.Shops) > 0 {
 			p := lines[line][0]
-			out = append(out, gpxPoint{Lat: p.Lat(), Lon: p.Lon(), Name: st.Street, Desc: fmt.Sprintf("visit: %v", st.Shops)})
+			out = append(out, geo.GPXPoint{Lat: p.Lat(), Lon: p.Lon(), Name: st.Street, Desc: fmt.Sprintf("visit: %v", st.Shops)})
 		}
 		line++
 	}

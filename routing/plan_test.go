@@ -276,7 +276,7 @@ func TestPlanGeoJSONAndGPX(t *testing.T) {
 		if err := pl.WriteGPX(&buf, i); err != nil {
 			t.Fatal(err)
 		}
-		var doc gpxDoc
+		var doc geo.GPX
 		if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 			t.Fatalf("GPX does not decode: %v", err)
 		}
