@@ -371,13 +371,13 @@ func (j *Jobs) run(ctx context.Context, id int64) error {
 		// Cancelled (DELETE) or shutting down: the interrupted result is not stored.
 		return ctx.Err()
 	}
-	routes := make([]data.PlanRoute, 0, len(result.Routes))
-	for r, rt := range result.Routes {
-		pr, err := storedRoute(result, r, rt, workers, d.BlockIDs)
-		if err != nil {
-			return err
-		}
-		routes = append(routes, pr)
+	workerIDs := make([]int64, len(workers))
+	for i, w := range workers {
+		workerIDs[i] = w.ID
+	}
+	routes, err := data.RoutesOfPlan(result, workerIDs, d.BlockIDs)
+	if err != nil {
+		return fmt.Errorf("plan %d: %w", id, err)
 	}
 	stats := planStats{Report: result.Report(time.Since(start)), Replan: replan}
 	if _, err := j.store.SavePlanResult(ctx, id, routes, stats); err != nil {
@@ -444,55 +444,4 @@ func workerStarts(ws []data.WorkerRecord) ([]orb.Point, error) {
 		out = append(out, orb.Point(g.Coordinates))
 	}
 	return out, nil
-}
-
-// stepJSON is a leg as stored in routes.steps and shown to the worker's phone.
-type stepJSON struct {
-	Seq       int      `json:"seq"`
-	Kind      string   `json:"kind"`
-	Street    string   `json:"street"`
-	BlockIDs  []int64  `json:"block_ids"`
-	Shops     []string `json:"shops"`
-	Station   string   `json:"station,omitempty"`
-	DistanceM float64  `json:"distance_m"`
-	DurationS float64  `json:"duration_s"`
-}
-
-func storedRoute(p *routing.Plan, r int, rt routing.Route, workers []data.WorkerRecord, blockIDs []int64) (data.PlanRoute, error) {
-	if rt.Worker < 0 || rt.Worker >= len(workers) {
-		return data.PlanRoute{}, fmt.Errorf("route %d names worker %d of %d", r, rt.Worker, len(workers))
-	}
-	legs := p.Steps(r)
-	steps := make([]stepJSON, 0, len(legs))
-	var lines orb.MultiLineString
-	for _, l := range legs {
-		s := stepJSON{Seq: l.Seq, Kind: string(l.Kind), Street: l.Street, Shops: l.Shops, Station: l.Station,
-			DistanceM: math.Round(l.DistanceM*10) / 10, DurationS: math.Round(l.Duration.Seconds())}
-		if s.Shops == nil {
-			s.Shops = []string{}
-		}
-		s.BlockIDs = make([]int64, 0, len(l.Blocks))
-		for _, b := range l.Blocks {
-			s.BlockIDs = append(s.BlockIDs, blockIDs[b])
-		}
-		steps = append(steps, s)
-		if l.Kind != routing.LegStation && len(l.Geometry) >= 2 {
-			lines = append(lines, l.Geometry)
-		}
-	}
-	b, err := json.Marshal(steps)
-	if err != nil {
-		return data.PlanRoute{}, err
-	}
-	served := make([]int64, 0, len(rt.Blocks))
-	for _, blk := range rt.Blocks {
-		served = append(served, blockIDs[blk])
-	}
-	var geom orb.Geometry = lines
-	if len(lines) == 0 {
-		// An idle worker: a degenerate line at the start keeps the row valid.
-		geom = orb.LineString{rt.StartPoint, rt.StartPoint}
-	}
-	return data.PlanRoute{WorkerID: workers[rt.Worker].ID, Seq: 0, Geometry: geom,
-		LengthM: rt.DistanceM, DurationS: rt.Cost.Seconds(), Steps: b, BlockIDs: served}, nil
 }
