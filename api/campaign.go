@@ -299,14 +299,7 @@ func (s *server) handlePostAnswers(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	counts := map[string]int{}
-	for _, res := range results {
-		counts[res.Status]++
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{
-		"created": counts[data.VisitCreated], "duplicates": counts[data.VisitDuplicate], "key_taken": counts[data.VisitKeyTaken],
-		"results": results,
-	})
+	return writeBatchResults(w, results, func(r data.LedgerResult) string { return r.Status })
 }
 
 func (s *server) requireShopInCampaign(r *http.Request, c data.Campaign, shop int64) error {

@@ -109,19 +109,21 @@ func (s *server) handlePostVisits(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var created, dup, taken int
-	for _, res := range results {
-		switch res.Status {
-		case data.VisitCreated:
-			created++
-		case data.VisitDuplicate:
-			dup++
-		default:
-			taken++
-		}
+	return writeBatchResults(w, results, func(r data.VisitResult) string { return r.Status })
+}
+
+// writeBatchResults answers an idempotent batch write the same way for every kind of
+// check-in (visits, ledger entries, campaign answers): how many were stored, how many were
+// repeats of a key already stored, how many used a key another worker holds, and each
+// item's own result in request order.
+func writeBatchResults[T any](w http.ResponseWriter, results []T, status func(T) string) error {
+	counts := map[string]int{}
+	for _, r := range results {
+		counts[status(r)]++
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{
-		"created": created, "duplicates": dup, "key_taken": taken, "results": results,
+		"created": counts[data.VisitCreated], "duplicates": counts[data.VisitDuplicate],
+		"key_taken": counts[data.VisitKeyTaken], "results": results,
 	})
 }
 
