@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
 
 // The import benchmarks run against the real PostGIS (DATABASE_URL):
@@ -19,11 +21,11 @@ import (
 // and write-rows/s is the database side alone.
 
 func BenchmarkImportHelsinki(b *testing.B) {
-	benchmarkImport(b, sharedData(b, "osm/Helsinki.osm.pbf"))
+	benchmarkImport(b, fixture.SharedData(b, "osm/Helsinki.osm.pbf"))
 }
 
 func BenchmarkImportHaidian(b *testing.B) {
-	benchmarkImport(b, sharedData(b, "osm/beijing-haidian/map.osm"))
+	benchmarkImport(b, fixture.SharedData(b, "osm/beijing-haidian/map.osm"))
 }
 
 func BenchmarkImportAndorra(b *testing.B) {

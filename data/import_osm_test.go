@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/osm/osmxml"
 
 	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
 
 // rawTags counts, straight from the file with the osm scanners, the elements that carry
@@ -143,7 +144,7 @@ func TestImportRealOSMFiles(t *testing.T) {
 		t.Run(filepath.Base(tt.rel), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			path := sharedData(t, tt.rel)
+			path := fixture.SharedData(t, tt.rel)
 			s := openTest(t)
 			ext := readExtract(t, path)
 			raw := countRawTags(t, path)
@@ -260,7 +261,7 @@ func TestImportRealOSMFiles(t *testing.T) {
 func TestImportBrokenOSMFileChangesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := sharedData(t, "osm/Helsinki.osm.pbf")
+	path := fixture.SharedData(t, "osm/Helsinki.osm.pbf")
 	pbf, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +310,7 @@ func TestImportBrokenOSMFileChangesNothing(t *testing.T) {
 
 func TestImportOSMFileCancelled(t *testing.T) {
 	t.Parallel()
-	path := sharedData(t, "osm/Helsinki.osm.pbf")
+	path := fixture.SharedData(t, "osm/Helsinki.osm.pbf")
 	s := openTest(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -4,10 +4,12 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
 
 func TestFormatOf(t *testing.T) {
-	pbf, err := os.ReadFile(sharedData(t, "osm/Helsinki.osm.pbf"))
+	pbf, err := os.ReadFile(fixture.SharedData(t, "osm/Helsinki.osm.pbf"))
 	if err != nil {
 		t.Fatal(err)
 	}

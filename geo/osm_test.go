@@ -19,28 +19,9 @@ import (
 	"github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
 	"github.com/paulmach/osm/osmxml"
-)
 
-// sharedData finds the project's shared data folder by walking up from the package
-// directory: /work/shared/data beside /work/main here, <clone>/../shared/data in CI.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("shared/data/%s not found above the package directory", rel)
-		}
-		dir = parent
-	}
-}
+	"github.com/gridsweep/gridsweep/geo/fixture"
+)
 
 // andorraPath is the Andorra extract shipped in the paulmach/osm module.
 func andorraPath(t testing.TB) string {
@@ -197,7 +178,7 @@ func TestReadOSMRealFiles(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := sharedData(t, tc.path)
+			path := fixture.SharedData(t, tc.path)
 			ex, err := readFile(t, path)
 			if err != nil {
 				t.Fatal(err)
@@ -314,7 +295,7 @@ func TestReadOSMAndorra(t *testing.T) {
 }
 
 func TestReadOSMBrokenInput(t *testing.T) {
-	helsinki, err := os.ReadFile(sharedData(t, "osm/Helsinki.osm.pbf"))
+	helsinki, err := os.ReadFile(fixture.SharedData(t, "osm/Helsinki.osm.pbf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +303,7 @@ func TestReadOSMBrokenInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	beijing, err := os.ReadFile(sharedData(t, "osm/beijing-haidian/map.osm"))
+	beijing, err := os.ReadFile(fixture.SharedData(t, "osm/beijing-haidian/map.osm"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +349,7 @@ func TestReadOSMBrokenInput(t *testing.T) {
 func TestReadOSMCorruptPBF(t *testing.T) {
 	// A flipped byte inside the compressed blocks must be an error (zlib's checksum or
 	// the protobuf decoder catches it), never a panic and never a quietly smaller extract.
-	data, err := os.ReadFile(sharedData(t, "osm/Helsinki.osm.pbf"))
+	data, err := os.ReadFile(fixture.SharedData(t, "osm/Helsinki.osm.pbf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +366,7 @@ func TestReadOSMCorruptPBF(t *testing.T) {
 }
 
 func TestReadOSMCancelled(t *testing.T) {
-	data, err := os.ReadFile(sharedData(t, "osm/Helsinki.osm.pbf"))
+	data, err := os.ReadFile(fixture.SharedData(t, "osm/Helsinki.osm.pbf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +403,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestReadOSMReaderError(t *testing.T) {
-	data, err := os.ReadFile(sharedData(t, "osm/Helsinki.osm.pbf"))
+	data, err := os.ReadFile(fixture.SharedData(t, "osm/Helsinki.osm.pbf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +414,7 @@ func TestReadOSMReaderError(t *testing.T) {
 }
 
 func BenchmarkReadOSMHelsinki(b *testing.B) {
-	benchmarkReadOSM(b, sharedData(b, "osm/Helsinki.osm.pbf"))
+	benchmarkReadOSM(b, fixture.SharedData(b, "osm/Helsinki.osm.pbf"))
 }
 
 func BenchmarkReadOSMAndorra(b *testing.B) {

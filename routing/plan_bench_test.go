@@ -4,29 +4,12 @@ import (
 	"bufio"
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
-
-// sharedData finds ../shared/data/<rel> by walking up from the test directory, or skips.
-func sharedData(tb testing.TB, rel string) string {
-	tb.Helper()
-	dir, _ := os.Getwd()
-	for {
-		p := filepath.Join(dir, "shared", "data", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skipf("shared/data/%s not found", rel)
-		}
-		dir = parent
-	}
-}
 
 func loadOSMFile(tb testing.TB, name string) *geo.Extract {
 	tb.Helper()
@@ -50,7 +33,7 @@ func loadOSMFile(tb testing.TB, name string) *geo.Extract {
 
 // benchPlan plans a real city once per iteration and reports the targets' measures.
 func benchPlan(b *testing.B, rel string, workers int, seconds float64) {
-	benchPlanFile(b, sharedData(b, rel), workers, seconds)
+	benchPlanFile(b, fixture.SharedData(b, rel), workers, seconds)
 }
 
 func benchPlanFile(b *testing.B, rel string, workers int, seconds float64) {

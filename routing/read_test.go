@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
 
 func readTestFile(t testing.TB, name string) []byte {
@@ -224,30 +226,10 @@ func TestReadErrorIsNotUnknownFormatForKnownKeys(t *testing.T) {
 	}
 }
 
-// sharedCARPData finds ../shared/data/carp by walking up from the test directory.
-func sharedCARPData(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data", "carp")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/data/carp not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
 // TestReadBenchmarkFiles reads every published instance and checks what the README
 // states about them: counts, arcs only in mval, and the recomputed service totals.
 func TestReadBenchmarkFiles(t *testing.T) {
-	root := sharedCARPData(t)
+	root := fixture.SharedData(t, "carp")
 	total := 0
 	for _, set := range []string{"gdb", "val", "mval"} {
 		files, err := filepath.Glob(filepath.Join(root, set, "*"))

@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"path/filepath"
 	"testing"
+
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
 
 // benchProblem loads a benchmark instance (val10A: 50 vertices, 97 required edges)
@@ -11,7 +13,7 @@ import (
 func benchProblem(b *testing.B, capacity bool) *problem {
 	b.Helper()
 	var in *Instance
-	if dir := carpDataDirOrEmpty(); dir != "" {
+	if dir := fixture.Find("carp"); dir != "" {
 		in = readInstanceFile(b, filepath.Join(dir, "val", "val10A.dat"))
 	} else {
 		in = randomInstance(1, 50, 60, 97, 250, false)

@@ -12,35 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
-
-// carpDataDir finds shared/data/carp by walking up from the test's directory, or skips.
-func carpDataDir(t testing.TB) string {
-	t.Helper()
-	d := carpDataDirOrEmpty()
-	if d == "" {
-		t.Skip("shared/data/carp not found")
-	}
-	return d
-}
-
-func carpDataDirOrEmpty() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		c := filepath.Join(dir, "shared", "data", "carp")
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
 
 func loadBKS(t testing.TB, dir string) map[string]int64 {
 	f, err := os.Open(filepath.Join(dir, "bks.csv"))
@@ -99,7 +73,7 @@ func TestCARPSweep(t *testing.T) {
 	if iters > 0 {
 		secs = 3600
 	}
-	dir := carpDataDir(t)
+	dir := fixture.SharedData(t, "carp")
 	bks := loadBKS(t, dir)
 	for _, set := range strings.Split(sets, ",") {
 		files, _ := filepath.Glob(filepath.Join(dir, set, "*"))

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/gridsweep/gridsweep/data/datatest"
+	"github.com/gridsweep/gridsweep/geo/fixture"
 )
 
 // TestDemoCommand runs the demo without serving on the Haidian extract: it must import the
@@ -18,7 +19,7 @@ import (
 func TestDemoCommand(t *testing.T) {
 	t.Parallel()
 	url := datatest.NewDatabase(t)
-	args := []string{"demo", "--database-url", url, "--osm", sharedData(t, "osm/beijing-haidian/map.osm"),
+	args := []string{"demo", "--database-url", url, "--osm", fixture.SharedData(t, "osm/beijing-haidian/map.osm"),
 		"--workers", "6", "--seconds", "3", "--half-side-m", "400", "--no-serve"}
 	code, stdout, stderr := gridsweep(args...)
 	if code != 0 {

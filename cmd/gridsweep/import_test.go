@@ -14,31 +14,9 @@ import (
 
 	"github.com/gridsweep/gridsweep/data/datatest"
 	gsgeo "github.com/gridsweep/gridsweep/geo"
-)
 
-// sharedData finds shared/data/<rel> by walking up from the package directory (beside the
-// work tree here, beside the clone in CI); skipped without it unless CI=true.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("shared/data/%s not found above the package directory", rel)
-			}
-			t.Skipf("shared/data/%s not found above the package directory", rel)
-		}
-		dir = parent
-	}
-}
+	"github.com/gridsweep/gridsweep/geo/fixture"
+)
 
 // gridsweep runs the command line in-process and returns its exit code and output.
 func gridsweep(args ...string) (code int, stdout, stderr string) {
@@ -87,7 +65,7 @@ func writeTemp(t *testing.T, name, content string) string {
 func TestImportCommand(t *testing.T) {
 	t.Parallel()
 	url := datatest.NewDatabase(t)
-	helsinki := sharedData(t, "osm/Helsinki.osm.pbf")
+	helsinki := fixture.SharedData(t, "osm/Helsinki.osm.pbf")
 
 	code, stdout, stderr := gridsweep("import", "osm", "--database-url", url, helsinki)
 	if code != 0 {
