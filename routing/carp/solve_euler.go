@@ -14,63 +14,96 @@ import (
 // start the sequence-based local search alone reaches only slowly. Deadheads are
 // treated as symmetric (the shorter direction): arcs are the local search's business.
 func (p *problem) eulerTour(rng *rand.Rand) []int32 {
+	g := newEulerGraph(p)
+	g.joinComponents()
+	g.matchOdd(rng)
+	return g.circuit(rng)
+}
+
+// eulerGraph is the multigraph eulerTour walks: its vertices are the key vertices
+// (endpoints of required links and the depot), its edges the required links (one per
+// task) plus the deadheads added to make it connected and even.
+type eulerGraph struct {
+	p *problem
+	// vid maps an instance vertex to its key vertex. rowNode and colNode hold, per key
+	// vertex, a node of the distance matrix dd whose end is that vertex (a row) and one
+	// that starts there (a column), -1 if none.
+	vid              map[int]int
+	rowNode, colNode []int
+	edges            []eulerEdge
+	dep              int // the depot's key vertex
+}
+
+type eulerEdge struct {
+	a, b int
+	task int32 // -1 for a deadhead
+}
+
+// newEulerGraph makes the key vertices and one edge per task.
+func newEulerGraph(p *problem) *eulerGraph {
 	in := p.in
-	// Vertices are the key vertices: endpoints of required links and the depot, each
-	// with a node whose end is that vertex (row of dd) and a node starting there.
-	vid := map[int]int{}
-	var rowNode, colNode []int
-	vertex := func(v, row, col int) int {
-		k, ok := vid[v]
-		if !ok {
-			k = len(rowNode)
-			vid[v] = k
-			rowNode = append(rowNode, -1)
-			colNode = append(colNode, -1)
-		}
-		if rowNode[k] < 0 {
-			rowNode[k] = row
-		}
-		if colNode[k] < 0 {
-			colNode[k] = col
-		}
-		return k
-	}
-	type edge struct {
-		a, b int
-		task int32 // -1 for a deadhead
-	}
-	var edges []edge
-	dep := vertex(in.Depot, 2*p.n, 2*p.n)
+	g := &eulerGraph{p: p, vid: map[int]int{}}
+	g.dep = g.vertex(in.Depot, 2*p.n, 2*p.n)
 	for t := 0; t < p.n; t++ {
 		l := in.Links[p.link[t]]
 		var a, b int
 		if l.Directed {
 			// An arc only leaves From and only arrives at To.
-			a = vertex(l.From, -1, 2*t)
-			b = vertex(l.To, 2*t, -1)
+			a = g.vertex(l.From, -1, 2*t)
+			b = g.vertex(l.To, 2*t, -1)
 		} else {
 			// Mode 0 runs From→To, mode 1 To→From.
-			a = vertex(l.From, 2*t+1, 2*t)
-			b = vertex(l.To, 2*t, 2*t+1)
+			a = g.vertex(l.From, 2*t+1, 2*t)
+			b = g.vertex(l.To, 2*t, 2*t+1)
 		}
-		edges = append(edges, edge{a, b, int32(t)})
+		g.edges = append(g.edges, eulerEdge{a, b, int32(t)})
 	}
-	k := len(rowNode)
-	dist := func(a, b int) int64 {
-		if a == b {
-			return 0
-		}
-		best := unreachable
-		if rowNode[a] >= 0 && colNode[b] >= 0 {
-			best = p.dd[rowNode[a]*p.N+colNode[b]]
-		}
-		if rowNode[b] >= 0 && colNode[a] >= 0 {
-			best = min(best, p.dd[rowNode[b]*p.N+colNode[a]])
-		}
-		return best
-	}
+	return g
+}
 
-	// Components of the required links plus the depot, by union-find.
+// vertex returns the key vertex of instance vertex v, adding it if new, and records row
+// and col as its nodes unless it has some already.
+func (g *eulerGraph) vertex(v, row, col int) int {
+	k, ok := g.vid[v]
+	if !ok {
+		k = len(g.rowNode)
+		g.vid[v] = k
+		g.rowNode = append(g.rowNode, -1)
+		g.colNode = append(g.colNode, -1)
+	}
+	if g.rowNode[k] < 0 {
+		g.rowNode[k] = row
+	}
+	if g.colNode[k] < 0 {
+		g.colNode[k] = col
+	}
+	return k
+}
+
+// size is the number of key vertices.
+func (g *eulerGraph) size() int { return len(g.rowNode) }
+
+// dist is the shortest deadhead between key vertices a and b, in the cheaper direction.
+func (g *eulerGraph) dist(a, b int) int64 {
+	if a == b {
+		return 0
+	}
+	p := g.p
+	best := unreachable
+	if g.rowNode[a] >= 0 && g.colNode[b] >= 0 {
+		best = p.dd[g.rowNode[a]*p.N+g.colNode[b]]
+	}
+	if g.rowNode[b] >= 0 && g.colNode[a] >= 0 {
+		best = min(best, p.dd[g.rowNode[b]*p.N+g.colNode[a]])
+	}
+	return best
+}
+
+// joinComponents adds the deadheads of a minimum spanning tree over the connected
+// components of the required links plus the depot.
+func (g *eulerGraph) joinComponents() {
+	k := g.size()
+	// Components by union-find.
 	parent := make([]int, k)
 	for i := range parent {
 		parent[i] = i
@@ -82,7 +115,7 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 		}
 		return x
 	}
-	for _, e := range edges {
+	for _, e := range g.edges {
 		parent[find(e.a)] = find(e.b)
 	}
 	// Prim over vertices, where joining a component costs nothing inside it: a vertex
@@ -99,7 +132,7 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 				inTree[v] = true
 				for w := 0; w < k; w++ {
 					if !inTree[w] {
-						if d := dist(v, w); d < best[w] {
+						if d := g.dist(v, w); d < best[w] {
 							best[w], from[w] = d, v
 						}
 					}
@@ -107,7 +140,7 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 			}
 		}
 	}
-	addComp(find(dep))
+	addComp(find(g.dep))
 	for {
 		w := -1
 		for v := 0; v < k; v++ {
@@ -118,14 +151,18 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 		if w < 0 {
 			break
 		}
-		edges = append(edges, edge{from[w], w, -1})
+		g.edges = append(g.edges, eulerEdge{from[w], w, -1})
 		addComp(find(w))
 	}
+}
 
-	// Odd vertices, matched greedily by increasing distance (random tie order), then
-	// improved by exchanging partners between two pairs while that pays.
+// matchOdd makes every degree even: the odd vertices are matched greedily by increasing
+// distance (random tie order), then improved by exchanging partners between two pairs
+// while that pays, and each pair is joined by a deadhead.
+func (g *eulerGraph) matchOdd(rng *rand.Rand) {
+	k := g.size()
 	deg := make([]int, k)
-	for _, e := range edges {
+	for _, e := range g.edges {
 		deg[e.a]++
 		deg[e.b]++
 	}
@@ -143,7 +180,7 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 	pairs := make([]pair, 0, len(odd)*(len(odd)-1)/2)
 	for i, a := range odd {
 		for _, b := range odd[i+1:] {
-			pairs = append(pairs, pair{a, b, dist(a, b), rng.Int31()})
+			pairs = append(pairs, pair{a, b, g.dist(a, b), rng.Int31()})
 		}
 	}
 	sort.Slice(pairs, func(i, j int) bool {
@@ -163,17 +200,26 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 			matched = append(matched, [2]int{pr.a, pr.b})
 		}
 	}
+	g.exchangePartners(matched)
+	for _, m := range matched {
+		g.edges = append(g.edges, eulerEdge{m[0], m[1], -1})
+	}
+}
+
+// exchangePartners improves a matching in place: two pairs swap partners while that
+// shortens them (at most 50 passes).
+func (g *eulerGraph) exchangePartners(matched [][2]int) {
 	for pass := 0; pass < 50; pass++ {
 		improved := false
 		for i := range matched {
 			for j := i + 1; j < len(matched); j++ {
 				a, b := matched[i][0], matched[i][1]
 				c, d := matched[j][0], matched[j][1]
-				cur := dist(a, b) + dist(c, d)
-				if x := dist(a, c) + dist(b, d); x < cur {
+				cur := g.dist(a, b) + g.dist(c, d)
+				if x := g.dist(a, c) + g.dist(b, d); x < cur {
 					matched[i], matched[j] = [2]int{a, c}, [2]int{b, d}
 					improved = true
-				} else if y := dist(a, d) + dist(b, c); y < cur {
+				} else if y := g.dist(a, d) + g.dist(b, c); y < cur {
 					matched[i], matched[j] = [2]int{a, d}, [2]int{b, c}
 					improved = true
 				}
@@ -183,11 +229,13 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 			break
 		}
 	}
-	for _, m := range matched {
-		edges = append(edges, edge{m[0], m[1], -1})
-	}
+}
 
-	// Hierholzer's circuit from the depot, neighbours in random order.
+// circuit walks Hierholzer's circuit from the depot, neighbours in random order, and
+// returns the tasks in the order it serves them; nil if it misses some (the deadheads
+// did not connect everything).
+func (g *eulerGraph) circuit(rng *rand.Rand) []int32 {
+	k, edges := g.size(), g.edges
 	adj := make([][]int, k)
 	for i, e := range edges {
 		adj[e.a] = append(adj[e.a], i)
@@ -199,7 +247,7 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 	used := make([]bool, len(edges))
 	next := make([]int, k)
 	type step struct{ v, e int }
-	stack := []step{{dep, -1}}
+	stack := []step{{g.dep, -1}}
 	var circuit []int // edges, in reverse order of the walk
 	for len(stack) > 0 {
 		top := stack[len(stack)-1]
@@ -222,13 +270,13 @@ func (p *problem) eulerTour(rng *rand.Rand) []int32 {
 		}
 		stack = append(stack, step{w, e})
 	}
-	tour := make([]int32, 0, p.n)
+	tour := make([]int32, 0, g.p.n)
 	for i := len(circuit) - 1; i >= 0; i-- {
 		if t := edges[circuit[i]].task; t >= 0 {
 			tour = append(tour, t)
 		}
 	}
-	if len(tour) != p.n {
+	if len(tour) != g.p.n {
 		return nil // disconnected deadheads: leave it to the other starts
 	}
 	return tour
