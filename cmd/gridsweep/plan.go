@@ -113,12 +113,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var store *data.Store
 	if *area != "" {
-		url := os.Getenv("DATABASE_URL")
-		if url == "" {
-			return errors.New("plan --area needs DATABASE_URL")
-		}
-		if store, err = data.Open(ctx, url); err != nil {
-			return fmt.Errorf("plan: %w", err)
+		if store, err = openPlanStore(ctx); err != nil {
+			return err
 		}
 		defer store.Close()
 	}
@@ -141,30 +137,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			*replan, moves.Kept, moves.Moved, moves.Reassigned)
 	}
 
-	if *out != "" {
-		if err := writeFile(*out, plan.WriteGeoJSON); err != nil {
-			return err
-		}
-	}
-	if *gpxDir != "" {
-		if err := os.MkdirAll(*gpxDir, 0o755); err != nil {
-			return fmt.Errorf("plan gpx: %w", err)
-		}
-		for i, r := range plan.Routes {
-			name := filepath.Join(*gpxDir, fmt.Sprintf("worker-%02d.gpx", r.Worker+1))
-			if err := writeFile(name, func(w io.Writer) error { return plan.WriteGPX(w, i) }); err != nil {
-				return err
-			}
-		}
-	}
-	if *report != "" {
-		if err := writeFile(*report, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		}); err != nil {
-			return err
-		}
+	if err := writePlanFiles(plan, rep, *out, *gpxDir, *report); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "%d workers, %d/%d blocks covered, makespan %v, mean %v (ratio %.3f), %.1f km walked, %.1f%% deadhead, pieces %v, %.1f s\n",
 		rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second), plan.MeanRoute.Round(time.Second),
@@ -177,6 +151,50 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if plan.Interrupted {
 		fmt.Fprintln(stdout, "interrupted: this is the best plan found so far")
+	}
+	return nil
+}
+
+// openPlanStore opens DATABASE_URL for plan --area.
+func openPlanStore(ctx context.Context) (*data.Store, error) {
+	url := os.Getenv("DATABASE_URL")
+	if url == "" {
+		return nil, errors.New("plan --area needs DATABASE_URL")
+	}
+	store, err := data.Open(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	return store, nil
+}
+
+// writePlanFiles writes what the command line asked for: the routes as GeoJSON (out), one
+// GPX track per worker (gpxDir) and the report (report); an empty name writes nothing.
+func writePlanFiles(plan *routing.Plan, rep planning.Report, out, gpxDir, report string) error {
+	if out != "" {
+		if err := writeFile(out, plan.WriteGeoJSON); err != nil {
+			return err
+		}
+	}
+	if gpxDir != "" {
+		if err := os.MkdirAll(gpxDir, 0o755); err != nil {
+			return fmt.Errorf("plan gpx: %w", err)
+		}
+		for i, r := range plan.Routes {
+			name := filepath.Join(gpxDir, fmt.Sprintf("worker-%02d.gpx", r.Worker+1))
+			if err := writeFile(name, func(w io.Writer) error { return plan.WriteGPX(w, i) }); err != nil {
+				return err
+			}
+		}
+	}
+	if report != "" {
+		if err := writeFile(report, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
