@@ -93,7 +93,7 @@ func Network(blocks []geo.Block, bridgeM float64) (*geo.Network, error) {
 func solve(ctx context.Context, src *Source, req Request, began time.Time) (*Result, error) {
 	net, err := Network(src.Blocks, req.BridgeM)
 	if err != nil {
-		return nil, &badRequest{msg: "street network: " + err.Error(), cause: err}
+		return nil, asBadRequest(err)
 	}
 	opt, err := options(src, req)
 	if err != nil {
