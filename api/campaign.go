@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -350,38 +349,6 @@ func (s *server) handleUnvisited(w http.ResponseWriter, r *http.Request) error {
 		us = []data.UnvisitedShop{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"campaign_id": c.ID, "count": len(us), "items": us})
-}
-
-// errNoCampaignStops: a campaign plan with nothing left to inspect.
-var errNoCampaignStops = errors.New("no unvisited shops on the area's streets")
-
-// campaignRequired turns a campaign's unvisited shops in area into the plan's required
-// blocks: the blocks those shops lie on (blockIDs[i] is the row id of the network's block
-// i). Planning then routes workers over exactly the streets with shops still to inspect,
-// counting the shop service time there. It returns how many blocks are required.
-func campaignRequired(ctx context.Context, store *data.Store, campaign, area int64, blockIDs []int64) (func(int) bool, int, error) {
-	us, err := store.CampaignUnvisited(ctx, campaign, area, routing.DefaultSnapToleranceM)
-	if err != nil {
-		return nil, 0, err
-	}
-	want := map[int64]bool{}
-	for _, u := range us {
-		if u.BlockID != nil {
-			want[*u.BlockID] = true
-		}
-	}
-	required := make([]bool, len(blockIDs))
-	n := 0
-	for i, id := range blockIDs {
-		if want[id] {
-			required[i] = true
-			n++
-		}
-	}
-	if n == 0 {
-		return nil, 0, fmt.Errorf("campaign %d in area %d: %w", campaign, area, errNoCampaignStops)
-	}
-	return func(b int) bool { return required[b] }, n, nil
 }
 
 // checkPlanCampaign validates a plan request's campaign_id: a campaign the token may see,
