@@ -3,9 +3,10 @@
 // modules (no build step), embedded in the binary.
 //
 // The map library (MapLibre GL JS, npm package maplibre-gl pinned in package-lock.json)
-// is not committed: `make web-deps` runs npm ci here and copies its dist files into
-// static/vendor, which the embed picks up. Built without them, the pages still load and
-// say that the map library is missing; HasMapLibrary reports which case a binary is.
+// is committed as its dist files in static/vendor, with the version and SHA-256 sums
+// beside them (vendor_test.go checks them against package-lock.json), so that every way
+// of building — go build, go install, make build — gives pages with a working map.
+// `make web-deps` refreshes them after the pinned version changes.
 package web
 
 import (
@@ -17,10 +18,13 @@ import (
 	"slices"
 )
 
-// static holds the pages and whatever `make web-deps` put in static/vendor. The pattern
-// names the folder, not the vendor files, so a build without them still compiles.
+// static holds the pages, their scripts and the vendored map library. The vendor files
+// are also named one by one so that a checkout missing one fails to compile instead of
+// making a binary whose pages have no map.
 //
 //go:embed static
+//go:embed static/vendor/maplibre-gl.mjs static/vendor/maplibre-gl-worker.mjs
+//go:embed static/vendor/maplibre-gl-shared.mjs static/vendor/maplibre-gl.css
 var static embed.FS
 
 // Pages maps each page's URL path to its HTML file in Static.
@@ -49,12 +53,6 @@ func Static() fs.FS {
 		panic("web: embedded static folder missing: " + err.Error()) // cannot happen: the embed names it
 	}
 	return sub
-}
-
-// HasMapLibrary reports whether the binary was built with the vendored MapLibre files.
-func HasMapLibrary() bool {
-	_, err := fs.Stat(Static(), "vendor/maplibre-gl.mjs")
-	return err == nil
 }
 
 // Handler serves the pages at their paths (see PagePaths) and the assets under

@@ -69,7 +69,7 @@ func TestServiceWorkerScope(t *testing.T) {
 }
 
 // TestPagesReferenceOnlyEmbeddedAssets catches a page pointing at a script or style that
-// is not in the binary (the vendored map library may be absent in a bare go build).
+// is not in the binary.
 func TestPagesReferenceOnlyEmbeddedAssets(t *testing.T) {
 	h := Handler()
 	for _, p := range PagePaths() {
@@ -84,7 +84,7 @@ func TestPagesReferenceOnlyEmbeddedAssets(t *testing.T) {
 				}
 				rest = rest[i+len(attr):]
 				ref := rest[:strings.IndexByte(rest, '"')]
-				if !strings.HasPrefix(ref, StaticPrefix) || (strings.HasPrefix(ref, StaticPrefix+"vendor/") && !HasMapLibrary()) {
+				if !strings.HasPrefix(ref, StaticPrefix) {
 					continue
 				}
 				rec := httptest.NewRecorder()
