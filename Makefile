@@ -46,6 +46,7 @@ test: node-modules
 	@scripts/browser-deps
 	@set -e; url="$$(scripts/postgis url)"; export DATABASE_URL="$$url"; \
 	$(GO) vet ./...; \
+	$(OPENAPI_LINT); \
 	$(GO) test -count=1 -timeout 18m ./...; \
 	scripts/fuzz $(FUZZTIME_SHORT)
 
@@ -57,10 +58,19 @@ demo: build
 	@set -e; url="$$(scripts/postgis url)"; file="$$($(MAKE) -s andorra)"; \
 	DATABASE_URL="$$url" $(BIN) demo --osm "$$file"
 
-lint:
+lint: node-modules
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(OPENAPI_LINT)
+
+# The API document must satisfy Redocly CLI's recommended rules, operationId and a 4xx
+# response on every operation as errors (redocly.yaml; the CLI is pinned in web/package.json).
+OPENAPI_LINT := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	web/node_modules/.bin/redocly lint --config redocly.yaml api/openapi.yaml
+.PHONY: lint-openapi
+lint-openapi: node-modules
+	$(OPENAPI_LINT)
 
 fuzz:
 	scripts/fuzz $(FUZZTIME)
