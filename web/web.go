@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strings"
 )
 
 // static holds the pages, their scripts and the vendored map library. The vendor files
@@ -55,9 +56,22 @@ func Static() fs.FS {
 	return sub
 }
 
+// Options adjust Handler.
+type Options struct {
+	// EmbedOrigins gives the origins allowed to frame the embed page requested by r (its
+	// viewer token's origins): none means any site may frame it. An error makes the page
+	// unframable. Nil: any site may frame the embed.
+	EmbedOrigins func(r *http.Request) ([]string, error)
+}
+
 // Handler serves the pages at their paths (see PagePaths) and the assets under
-// StaticPrefix; anything else is 404.
+// StaticPrefix; anything else is 404. Any site may frame the embed.
 func Handler() http.Handler {
+	return NewHandler(Options{})
+}
+
+// NewHandler is Handler with options.
+func NewHandler(o Options) http.Handler {
 	files := http.StripPrefix(StaticPrefix[:len(StaticPrefix)-1], http.FileServerFS(Static()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -65,7 +79,11 @@ func Handler() http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		setSecurityHeaders(w, r.URL.Path)
+		frame := "'none'"
+		if r.URL.Path == "/embed" {
+			frame = embedAncestors(o, r)
+		}
+		setSecurityHeaders(w, frame)
 		if name, ok := pages[r.URL.Path]; ok {
 			w.Header().Set("Cache-Control", "no-cache")
 			http.ServeFileFS(w, r, Static(), name)
@@ -90,17 +108,41 @@ func Handler() http.Handler {
 	})
 }
 
-// setSecurityHeaders keeps the pages out of other sites' frames, except the embed,
-// which exists to be framed by dashboards. Scripts come only from this server; the map
-// may fetch a style from elsewhere (the style= parameter), so connections are open.
-func setSecurityHeaders(w http.ResponseWriter, p string) {
+// embedAncestors is the embed page's frame-ancestors: its token's origins and this
+// server (the snippet page previews the embed), or any site when the token names none.
+func embedAncestors(o Options, r *http.Request) string {
+	if o.EmbedOrigins == nil {
+		return "*"
+	}
+	origins, err := o.EmbedOrigins(r)
+	if err != nil {
+		return "'none'"
+	}
+	if len(origins) == 0 {
+		return "*"
+	}
+	return "'self' " + strings.Join(origins, " ")
+}
+
+// ContentSecurityPolicy is the policy of every page and asset with its frame-ancestors
+// left out. Scripts come only from this server (no inline script, no eval); MapLibre runs
+// its web worker from /static/vendor or, on the worker page, from a blob: copy; the map may
+// fetch a style, tiles and sprites from elsewhere (the embed's style= parameter), so
+// connections and https images are open. Inline style attributes are allowed: the pages
+// colour legend swatches with them.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob: https:; worker-src 'self' blob:; connect-src *; " +
+	"object-src 'none'; base-uri 'self'; form-action 'self'"
+
+// setSecurityHeaders keeps the pages out of other sites' frames unless frame says
+// otherwise (the embed, which exists to be framed by dashboards), their tokens out of
+// Referer headers and their assets from being sniffed into another type.
+func setSecurityHeaders(w http.ResponseWriter, frame string) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	frame := "'none'"
-	if p == "/embed" {
-		frame = "*"
+	h.Set("Content-Security-Policy", ContentSecurityPolicy+"; frame-ancestors "+frame)
+	if frame == "'none'" {
+		h.Set("X-Frame-Options", "DENY") // for browsers older than frame-ancestors
 	}
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "+
-		"img-src 'self' data: blob: https:; worker-src 'self' blob:; connect-src *; frame-ancestors "+frame)
 }

@@ -156,3 +156,41 @@ func TestI18nKeysInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEmbedFrameAncestors: the embed's frame-ancestors follow Options.EmbedOrigins — its
+// token's origins and this server, any site when there are none, no site on an error —
+// while the other pages stay unframable whatever it says.
+func TestEmbedFrameAncestors(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		origins []string
+		err     error
+		path    string
+		want    string
+	}{
+		{"origins", []string{"https://a.example", "https://b.example"}, nil, "/embed", "'self' https://a.example https://b.example"},
+		{"none", nil, nil, "/embed", "*"},
+		{"lookup failed", nil, io.ErrUnexpectedEOF, "/embed", "'none'"},
+		{"console stays unframable", []string{"https://a.example"}, nil, "/supervisor", "'none'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var asked string
+			h := NewHandler(Options{EmbedOrigins: func(r *http.Request) ([]string, error) {
+				asked = r.URL.Query().Get("token")
+				return tc.origins, tc.err
+			}})
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path+"?token=gst_x", nil))
+			csp := rec.Header().Get("Content-Security-Policy")
+			if !strings.HasSuffix(csp, "; frame-ancestors "+tc.want) {
+				t.Fatalf("CSP %q, want frame-ancestors %s", csp, tc.want)
+			}
+			if tc.path == "/embed" && asked != "gst_x" {
+				t.Fatalf("EmbedOrigins saw token %q", asked)
+			}
+			if !strings.Contains(csp, "script-src 'self';") || rec.Header().Get("Referrer-Policy") != "no-referrer" {
+				t.Fatalf("headers %v", rec.Header())
+			}
+		})
+	}
+}
