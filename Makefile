@@ -50,6 +50,7 @@ lint:
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) test -count=1 -run '^TestOnlyDataImportsPgx$$' ./data
 
 fuzz:
 	scripts/fuzz $(FUZZTIME)

@@ -64,7 +64,7 @@ func (s *Store) CreateCampaign(ctx context.Context, in CampaignInput) (Campaign,
 		return err
 	})
 	if err != nil {
-		return Campaign{}, fmt.Errorf("create campaign %q: %w", in.Name, apiClassify(err))
+		return Campaign{}, fmt.Errorf("create campaign %q: %w", in.Name, classifyPgError(err))
 	}
 	return s.GetCampaign(ctx, id)
 }
@@ -161,7 +161,7 @@ func (s *Store) RecordCampaignAnswers(ctx context.Context, in []CampaignAnswerIn
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record campaign answers: %w", apiClassify(err))
+		return nil, fmt.Errorf("record campaign answers: %w", classifyPgError(err))
 	}
 	return out, nil
 }

@@ -25,7 +25,7 @@ func (s *Store) CreateDutyWindow(ctx context.Context, w fieldwork.DutyWindow) (f
 		VALUES ($1, $2::time, $3::time, $4, $5::smallint[]) RETURNING `+dutyWindowColumns,
 		w.StationID, w.Starts, w.Ends, w.TimeZone, w.Weekdays))
 	if err != nil {
-		return out, fmt.Errorf("create duty window at station %d: %w", w.StationID, apiClassify(err))
+		return out, fmt.Errorf("create duty window at station %d: %w", w.StationID, classifyPgError(err))
 	}
 	return out, nil
 }
@@ -89,7 +89,7 @@ func (s *Store) ReplaceRoster(ctx context.Context, stations []int64, first, last
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("replace roster %s..%s: %w", first, last, apiClassify(err))
+		return fmt.Errorf("replace roster %s..%s: %w", first, last, classifyPgError(err))
 	}
 	return nil
 }
@@ -150,7 +150,7 @@ func (s *Store) RecordDutyCheckins(ctx context.Context, in []DutyCheckinInput) (
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record duty check-ins: %w", apiClassify(err))
+		return nil, fmt.Errorf("record duty check-ins: %w", classifyPgError(err))
 	}
 	return out, nil
 }

@@ -41,10 +41,10 @@ type PlanRecord struct {
 	FinishedAt *time.Time      `json:"finished_at"`
 }
 
-const apiPlanColumns = `id, area_id, mode, status, version, params::text, stats::text, progress::text, error,
+const planColumns = `id, area_id, mode, status, version, params::text, stats::text, progress::text, error,
 	job_id, created_at, updated_at, started_at, finished_at`
 
-func apiScanPlan(row pgx.Row) (PlanRecord, error) {
+func scanPlan(row pgx.Row) (PlanRecord, error) {
 	var p PlanRecord
 	var params, stats, progress string
 	err := row.Scan(&p.ID, &p.AreaID, &p.Mode, &p.Status, &p.Version, &params, &stats, &progress, &p.Error,
@@ -63,13 +63,13 @@ func (s *Store) CreatePlanJob(ctx context.Context, area int64, mode string, para
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO plans (area_id, mode, params) VALUES ($1, $2, $3) RETURNING id`,
 			area, mode, string(params)).Scan(&id); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
 		job, err := enqueue(tx, id)
 		if err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
-		p, err = apiScanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+apiPlanColumns, id, job))
+		p, err = scanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+planColumns, id, job))
 		return err
 	})
 	if err != nil {
@@ -80,7 +80,7 @@ func (s *Store) CreatePlanJob(ctx context.Context, area int64, mode string, para
 
 // GetPlan returns one plan.
 func (s *Store) GetPlan(ctx context.Context, id int64) (PlanRecord, error) {
-	p, err := apiScanPlan(s.pool.QueryRow(ctx, `SELECT `+apiPlanColumns+` FROM plans WHERE id = $1`, id))
+	p, err := scanPlan(s.pool.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, fmt.Errorf("plan %d: %w", id, ErrRecordNotFound)
 	}
@@ -183,7 +183,7 @@ func (s *Store) SavePlanResult(ctx context.Context, id int64, routes []PlanRoute
 			}
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE plans SET status = 'done', stats = $2, finished_at = now(), updated_at = now(),
 			version = version + 1 WHERE id = $1`, id, string(st)); err != nil {
@@ -232,9 +232,9 @@ func (s *Store) EditPlanAssignments(ctx context.Context, id int64, version int, 
 				id, e.BlockID, e.WorkerID, e.Locked)
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
-		p, err = apiScanPlan(tx.QueryRow(ctx, `SELECT `+apiPlanColumns+` FROM plans WHERE id = $1`, id))
+		p, err = scanPlan(tx.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1`, id))
 		return err
 	})
 	if err != nil {

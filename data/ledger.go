@@ -84,7 +84,7 @@ func (s *Store) RecordLedger(ctx context.Context, in []LedgerInput) ([]LedgerRes
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record ledger: %w", apiClassify(err))
+		return nil, fmt.Errorf("record ledger: %w", classifyPgError(err))
 	}
 	return out, nil
 }
