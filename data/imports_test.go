@@ -14,7 +14,7 @@ import (
 // TestOnlyDataImportsPgx keeps SQL behind one door: no Go file of the module outside data/
 // (and data's own subpackages such as datatest) may import pgx or pgconn. Other packages
 // reach the database through the store's methods and its error values (ErrRecordNotFound,
-// IsUnavailable, ...).
+// IsUnavailable, ...). It also keeps fieldwork/ free of data/ and net/http.
 func TestOnlyDataImportsPgx(t *testing.T) {
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -50,7 +50,11 @@ func TestOnlyDataImportsPgx(t *testing.T) {
 		for _, imp := range f.Imports {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			if strings.HasPrefix(p, "github.com/jackc/pgx") || strings.HasPrefix(p, "github.com/jackc/pgconn") {
-				offences = append(offences, rel+" imports "+p)
+				offences = append(offences, rel+" imports "+p+": only data/ may import pgx (use the store and its error values)")
+			}
+			// The rules of field work stay free of storage and transport.
+			if strings.HasPrefix(filepath.ToSlash(rel), "fieldwork/") && (p == "net/http" || strings.HasPrefix(p, "github.com/gridsweep/gridsweep/data") || p == "github.com/gridsweep/gridsweep/api") {
+				offences = append(offences, rel+" imports "+p+": fieldwork holds rules, without SQL or HTTP")
 			}
 		}
 		return nil
@@ -62,6 +66,6 @@ func TestOnlyDataImportsPgx(t *testing.T) {
 		t.Fatalf("checked only %d files under %s; the walk missed the module", checked, root)
 	}
 	for _, o := range offences {
-		t.Errorf("%s: only data/ may import pgx (use the store and its error values)", o)
+		t.Error(o)
 	}
 }
