@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -29,11 +28,8 @@ func (s *server) handleDutyRoute(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.loadWorker(r, worker); err != nil {
 		return err
 	}
+	// A route the streets cannot give is a *fieldwork.InputError: asProblem answers 422.
 	route, err := fieldwork.RouteDuty(r.Context(), s.store, area, worker, day)
-	var bad *fieldwork.InputError
-	if errors.As(err, &bad) {
-		return problemf(KindValidation, "%s", bad.Error()).withCause(err)
-	}
 	if err != nil {
 		return err
 	}

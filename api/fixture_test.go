@@ -28,6 +28,7 @@ type fixture struct {
 	h     http.Handler
 	// dbURL names the fixture's own database (datatest.NewDatabase).
 	dbURL string
+	raw   *datatest.DB
 
 	areaA, gridA1, areaB       int64
 	blockA, blockB             int64
@@ -212,4 +213,12 @@ func num(v any) int64 {
 func testRouter(f *fixture) *mux.Router {
 	s := &server{store: f.store, metrics: newMetrics()}
 	return s.routes()
+}
+
+// sql is a raw connection to the fixture's database for checks no store query answers.
+func (f *fixture) sql() *datatest.DB {
+	if f.raw == nil {
+		f.raw = datatest.Connect(f.t, f.dbURL)
+	}
+	return f.raw
 }

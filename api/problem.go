@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // ProblemBase prefixes every problem type URI. The URIs are identifiers that clients
@@ -132,6 +133,10 @@ func asProblem(err error) *Problem {
 	}
 	if mapped := mapDataError(err); mapped != nil {
 		return mapped
+	}
+	var bad *fieldwork.InputError
+	if errors.As(err, &bad) {
+		return problemf(KindValidation, "%s", bad.Error()).withCause(err)
 	}
 	if data.IsUnavailable(err) {
 		// The request was fine and may succeed once PostgreSQL is back: 503 tells clients
