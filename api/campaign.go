@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -278,29 +277,6 @@ func (s *server) handleUnvisited(w http.ResponseWriter, r *http.Request) error {
 		us = []data.UnvisitedShop{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"campaign_id": c.ID, "count": len(us), "items": us})
-}
-
-// errNoCampaignStops: a campaign plan with nothing left to inspect.
-var errNoCampaignStops = fieldwork.ErrNoCampaignStops
-
-// campaignRequired loads a campaign's unvisited shops in area and turns them into the
-// plan's required blocks (fieldwork.CampaignRequired).
-func campaignRequired(ctx context.Context, store *data.Store, campaign, area int64, blockIDs []int64) (func(int) bool, int, error) {
-	us, err := store.CampaignUnvisited(ctx, campaign, area, routing.DefaultSnapToleranceM)
-	if err != nil {
-		return nil, 0, err
-	}
-	var shopBlocks []int64
-	for _, u := range us {
-		if u.BlockID != nil {
-			shopBlocks = append(shopBlocks, *u.BlockID)
-		}
-	}
-	required, n, err := fieldwork.CampaignRequired(shopBlocks, blockIDs)
-	if err != nil {
-		return nil, 0, fmt.Errorf("campaign %d in area %d: %w", campaign, area, err)
-	}
-	return required, n, nil
 }
 
 // checkPlanCampaign validates a plan request's campaign_id: a campaign the token may see,

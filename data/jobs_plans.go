@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/ewkb"
+	"github.com/riverqueue/river"
 
 	"github.com/gridsweep/gridsweep/geo"
 )
@@ -53,29 +54,45 @@ func scanPlan(row pgx.Row) (PlanRecord, error) {
 	return p, err
 }
 
-// CreatePlanJob inserts a queued plan and, in the same transaction, lets enqueue insert
-// the job that will compute it (river's InsertTx): either both exist or neither does, so
-// a crash between the two cannot leave a plan that no job will ever run.
-func (s *Store) CreatePlanJob(ctx context.Context, area int64, mode string, params json.RawMessage,
-	enqueue func(tx pgx.Tx, planID int64) (jobID int64, err error)) (PlanRecord, error) {
-	var p PlanRecord
+// NewPlanJob is a plan to create together with the job that computes it.
+type NewPlanJob struct {
+	AreaID int64
+	Mode   string
+	// Params are what the job reads back (plans.params).
+	Params json.RawMessage
+	// Teams get the routes of their leads in the new plan (team_routes).
+	Teams []Team
+	// Job makes the job's arguments once the plan has its id.
+	Job     func(planID int64) river.JobArgs
+	JobOpts *river.InsertOpts
+}
+
+// CreatePlanJob inserts a queued plan, links its teams' routes and inserts the job that
+// will compute it on q (river's InsertTx), all in one transaction: either both the plan
+// and its job exist or neither does, so a crash between the two cannot leave a plan that
+// no job will ever run.
+func (s *Store) CreatePlanJob(ctx context.Context, q *JobQueue, p NewPlanJob) (PlanRecord, error) {
+	var rec PlanRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO plans (area_id, mode, params) VALUES ($1, $2, $3) RETURNING id`,
-			area, mode, string(params)).Scan(&id); err != nil {
+			p.AreaID, p.Mode, string(p.Params)).Scan(&id); err != nil {
 			return classifyPgError(err)
 		}
-		job, err := enqueue(tx, id)
+		if err := LinkTeamRoutesTx(ctx, tx, id, p.Teams); err != nil {
+			return err
+		}
+		job, err := q.client.InsertTx(ctx, tx, p.Job(id), p.JobOpts)
 		if err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
-		p, err = scanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+planColumns, id, job))
+		rec, err = scanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+planColumns, id, job.Job.ID))
 		return err
 	})
 	if err != nil {
-		return p, fmt.Errorf("create plan: %w", err)
+		return rec, fmt.Errorf("create plan: %w", err)
 	}
-	return p, nil
+	return rec, nil
 }
 
 // GetPlan returns one plan.
