@@ -2,13 +2,15 @@ package data
 
 import (
 	"errors"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Errors the API's queries return so that the HTTP layer can answer with the right
-// problem without inspecting SQL state codes itself.
+// Errors the store returns so that its callers (the HTTP layer, the command line) can
+// answer with the right problem without inspecting SQL state codes themselves.
 var (
 	// ErrRecordNotFound: no row has that id (or it is outside the caller's filter).
 	ErrRecordNotFound = errors.New("data: record not found")
@@ -22,9 +24,9 @@ var (
 	ErrInvalidValue = errors.New("data: invalid value")
 )
 
-// apiClassify maps PostgreSQL errors the API can explain to the sentinels above, keeping the
-// original as detail. Other errors are returned unchanged.
-func apiClassify(err error) error {
+// classifyPgError maps PostgreSQL errors a client can act on to the sentinels above,
+// keeping the original as detail. Other errors are returned unchanged.
+func classifyPgError(err error) error {
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
 		return err
@@ -42,4 +44,21 @@ func apiClassify(err error) error {
 		return errors.Join(ErrInvalidValue, err)
 	}
 	return err
+}
+
+// IsUnavailable reports whether err means PostgreSQL could not be reached or went away
+// mid-request: a refused or failed connection, a session the server terminated (class 57,
+// e.g. 57P01 admin_shutdown during a stop) or a connection exception (class 08). Such a
+// request was fine and may succeed once the database is back.
+func IsUnavailable(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "57") || strings.HasPrefix(pg.Code, "08")
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err)
 }

@@ -23,7 +23,7 @@ import (
 	"github.com/gridsweep/gridsweep/geo"
 )
 
-// runLoadCheckins handles "gridsweep loadcheckins": a bounded load generator that posts
+// runLoadCheckins is the command: a bounded load generator that posts
 // check-ins to a gridsweep server on the loopback interface at rising rates, then counts
 // the rows in the server's database to find acknowledged check-ins that were lost or
 // stored twice. It is a measuring tool, so it refuses any address but 127.0.0.1/::1 and
@@ -194,12 +194,11 @@ type loadSetupResult struct {
 func loadSetup(ctx context.Context, store *data.Store) (loadSetupResult, error) {
 	var res loadSetupResult
 	var area int64
-	find := func() error {
-		return store.Pool().QueryRow(ctx, `
-			SELECT b.id, a.id FROM blocks b JOIN areas a ON ST_Intersects(a.geom, b.geom)
-			ORDER BY a.id, b.id LIMIT 1`).Scan(&res.block, &area)
+	find := func() (err error) {
+		res.block, area, err = store.FirstBlockInArea(ctx)
+		return err
 	}
-	if err := find(); err != nil {
+	if err := find(); errors.Is(err, data.ErrRecordNotFound) {
 		ext := &geo.Extract{
 			Blocks: []geo.Block{{SourceID: "load:w1:0", WayID: 1, From: 1, To: 2,
 				Geometry: orb.LineString{{10.002, 50.002}, {10.003, 50.002}}, LengthM: 71.5, Highway: "residential", Name: "Load Street"}},
@@ -212,6 +211,8 @@ func loadSetup(ctx context.Context, store *data.Store) (loadSetupResult, error) 
 		if err := find(); err != nil {
 			return res, fmt.Errorf("load setup: no block inside an area after import: %w", err)
 		}
+	} else if err != nil {
+		return res, fmt.Errorf("load setup: %w", err)
 	}
 	res.run = strconv.FormatInt(time.Now().UnixNano(), 36)
 	name := "load " + res.run
@@ -430,24 +431,16 @@ type runCount struct {
 
 func countRun(ctx context.Context, store *data.Store, prefix string) (runCount, error) {
 	c := runCount{keys: map[string]int{}}
-	rows, err := store.Pool().Query(ctx, `SELECT client_key FROM visits WHERE starts_with(client_key, $1)`, prefix)
+	keys, err := store.VisitClientKeys(ctx, prefix)
 	if err != nil {
 		return c, fmt.Errorf("count check-ins: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return c, fmt.Errorf("count check-ins: %w", err)
-		}
+	for _, k := range keys {
 		c.keys[k]++
 		c.rows++
 		if c.keys[k] == 2 {
 			c.duplicated++
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return c, fmt.Errorf("count check-ins: %w", err)
 	}
 	if c.rows == 0 {
 		return c, errors.New("count check-ins: no rows at all for this run")

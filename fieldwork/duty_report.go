@@ -1,6 +1,8 @@
-package data
+package fieldwork
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -15,6 +17,25 @@ const (
 	DutyOpen     = "open"     // the window is running and nobody checked in yet
 	DutyUpcoming = "upcoming" // the window has not started
 )
+
+// DutyWindow is a daily span of local time during which a station must be staffed.
+type DutyWindow struct {
+	ID        int64  `json:"id"`
+	StationID int64  `json:"station_id"`
+	Starts    string `json:"starts"` // HH:MM
+	Ends      string `json:"ends"`   // HH:MM
+	TimeZone  string `json:"time_zone"`
+	// Weekdays are ISO (1 Monday .. 7 Sunday).
+	Weekdays []int `json:"weekdays"`
+}
+
+// DutyCheckin is a stored on-post check-in: someone was at a station.
+type DutyCheckin struct {
+	ID        int64     `json:"id"`
+	StationID int64     `json:"station_id"`
+	WorkerID  int64     `json:"worker_id"`
+	At        time.Time `json:"at"`
+}
 
 // DutyOccurrence is one window on one local day.
 type DutyOccurrence struct {
@@ -90,10 +111,10 @@ func MatchDutyWindow(windows []DutyWindow, station int64, at time.Time) (DutyWin
 	return DutyWindow{}, "", false, nil
 }
 
-// BuildDutyReport judges every window occurrence from the first to the last local day
+// JudgeWindows judges every window occurrence from the first to the last local day
 // (YYYY-MM-DD, inclusive) against the check-ins, as of now. Check-ins that fall in no
 // window are returned as not counted.
-func BuildDutyReport(windows []DutyWindow, roster []RosterSlot, checkins []DutyCheckin, first, last string, now time.Time) (occ []DutyOccurrence, outside []DutyCheckin, err error) {
+func JudgeWindows(windows []DutyWindow, roster []RosterSlot, checkins []DutyCheckin, first, last string, now time.Time) (occ []DutyOccurrence, outside []DutyCheckin, err error) {
 	f, err := time.Parse(time.DateOnly, first)
 	if err != nil {
 		return nil, nil, fmt.Errorf("duty report: first day: %w", err)
@@ -150,4 +171,74 @@ func BuildDutyReport(windows []DutyWindow, roster []RosterSlot, checkins []DutyC
 		}
 	}
 	return occ, outside, nil
+}
+
+// DutyRecords loads what a duty report judges; data.Store provides it.
+type DutyRecords interface {
+	// DutyWindows returns the windows of the stations inside area (station 0) or of one station.
+	DutyWindows(ctx context.Context, area, station int64) ([]DutyWindow, error)
+	// Roster returns the roster of stations between two days (inclusive).
+	Roster(ctx context.Context, stations []int64, first, last string) ([]RosterSlot, error)
+	// DutyCheckins returns the check-ins at stations between two instants.
+	DutyCheckins(ctx context.Context, stations []int64, from, to time.Time) ([]DutyCheckin, error)
+}
+
+// DutyReport is the duty record of an area's stations over some days.
+type DutyReport struct {
+	// Counts holds how many window occurrences are met, missed, open and upcoming.
+	Counts  map[string]int   `json:"counts"`
+	Missed  []DutyOccurrence `json:"missed"`
+	Windows []DutyOccurrence `json:"windows"`
+	// NotCounted are check-ins that fell in no window.
+	NotCounted []DutyCheckin `json:"not_counted"`
+}
+
+// DutyStations returns the stations the windows belong to, each once, in window order.
+func DutyStations(windows []DutyWindow) []int64 {
+	var ids []int64
+	for _, w := range windows {
+		if !slices.Contains(ids, w.StationID) {
+			ids = append(ids, w.StationID)
+		}
+	}
+	return ids
+}
+
+// StationReport judges the windows of area's stations from the first to the last local
+// day (YYYY-MM-DD, inclusive) as of now.
+func StationReport(ctx context.Context, src DutyRecords, area int64, first, last string, now time.Time) (DutyReport, error) {
+	rep := DutyReport{Counts: map[string]int{DutyMet: 0, DutyMissed: 0, DutyOpen: 0, DutyUpcoming: 0},
+		Missed: []DutyOccurrence{}, Windows: []DutyOccurrence{}, NotCounted: []DutyCheckin{}}
+	f, err1 := time.Parse(time.DateOnly, first)
+	l, err2 := time.Parse(time.DateOnly, last)
+	if err := errors.Join(err1, err2); err != nil {
+		return rep, fmt.Errorf("duty report: %w", err)
+	}
+	windows, err := src.DutyWindows(ctx, area, 0)
+	if err != nil {
+		return rep, err
+	}
+	stations := DutyStations(windows)
+	roster, err := src.Roster(ctx, stations, first, last)
+	if err != nil {
+		return rep, err
+	}
+	// Local days lie within UTC-12..UTC+14 of the calendar days.
+	checkins, err := src.DutyCheckins(ctx, stations, f.Add(-14*time.Hour), l.Add(36*time.Hour))
+	if err != nil {
+		return rep, err
+	}
+	occ, outside, err := JudgeWindows(windows, roster, checkins, first, last, now)
+	if err != nil {
+		return rep, err
+	}
+	for _, o := range occ {
+		rep.Counts[o.Status]++
+		if o.Status == DutyMissed {
+			rep.Missed = append(rep.Missed, o)
+		}
+	}
+	rep.Windows = append(rep.Windows, occ...)
+	rep.NotCounted = append(rep.NotCounted, outside...)
+	return rep, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gridsweep/gridsweep/api"
@@ -47,9 +48,8 @@ func TestLoadCheckinsShort(t *testing.T) {
 	if sum.Lost != 0 || sum.Duplicated != 0 || int64(sum.Acknowledged) != sent || sum.Rows != sum.Acknowledged {
 		t.Fatalf("sent %d: %s", sent, out.String())
 	}
-	var rows int
-	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM visits`).Scan(&rows); err != nil || rows != sum.Rows {
-		t.Fatalf("visits table has %d rows (%v), summary says %d", rows, err, sum.Rows)
+	if keys, err := store.VisitClientKeys(ctx, ""); err != nil || len(keys) != sum.Rows {
+		t.Fatalf("visits table has %d rows (%v), summary says %d", len(keys), err, sum.Rows)
 	}
 }
 
@@ -71,7 +71,9 @@ func TestLoadCheckinsLoopbackOnly(t *testing.T) {
 			t.Errorf("loopbackOnly(%q) = %v", tt.url, err)
 		}
 	}
-	if err := runLoadCheckins(context.Background(), []string{"--url", "http://192.0.2.1:80", "--db", "postgres://x"}, io.Discard, io.Discard); !errors.Is(err, errUsage) {
-		t.Fatalf("non-loopback target: %v", err)
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--url", "http://192.0.2.1:80", "--db", "postgres://x"}, io.Discard, &stderr); code != 2 ||
+		strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "127.0.0.1") {
+		t.Fatalf("non-loopback target: exit %d, %q; want 2 and one line", code, stderr.String())
 	}
 }

@@ -1,4 +1,4 @@
-package data
+package fieldwork
 
 import (
 	"encoding/csv"
@@ -8,6 +8,21 @@ import (
 	"strings"
 	"time"
 )
+
+// LedgerEntry is a shop with its current ledger state; shops never checked are unknown.
+type LedgerEntry struct {
+	ShopID     int64      `json:"shop_id"`
+	Name       string     `json:"name"`
+	Category   string     `json:"category"`
+	Address    string     `json:"address"`
+	Status     string     `json:"status"`
+	NeedTags   []string   `json:"need_tags"`
+	Needs      string     `json:"needs"`
+	Documents  []string   `json:"documents"`
+	Note       string     `json:"note"`
+	ObservedAt *time.Time `json:"observed_at"`
+	Events     int        `json:"events"`
+}
 
 // ledgerCSVHeader is the header row of a ledger export.
 var ledgerCSVHeader = []string{"shop_id", "name", "category", "address", "status", "need_tags", "needs", "documents", "note", "observed_at", "events"}

@@ -1,4 +1,4 @@
-package data_test
+package main
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 	"github.com/gridsweep/gridsweep/geo"
 )
 
-func ExampleImportSummary_Print() {
+func Example_printImportSummary() {
 	sum := data.ImportSummary{
 		Blocks: 4525, StreetM: 89781, Nodes: 24260, Ways: 5130, MissingNodeRefs: 4525,
 		Shops: 939, Stations: 52,
@@ -19,7 +19,7 @@ func ExampleImportSummary_Print() {
 		Rows:     data.Upserted{Inserted: 9029},
 		ReadTime: 160 * time.Millisecond, WriteTime: 410 * time.Millisecond,
 	}
-	_ = sum.Print(os.Stdout)
+	_ = printImportSummary(os.Stdout, sum)
 	// Output:
 	// blocks       4525  89.8 km of street
 	// osm         24260 nodes, 5130 ways read; 4525 node refs missing from the file, skipped

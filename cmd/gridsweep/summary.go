@@ -1,14 +1,16 @@
-package data
+package main
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/gridsweep/gridsweep/data"
 )
 
-// Print writes the summary for a person at a terminal: what was imported, how it was
-// merged and how long it took.
-func (s ImportSummary) Print(w io.Writer) error {
+// printImportSummary writes an import's summary for a person at a terminal: what was
+// imported, how it was merged and how long it took.
+func printImportSummary(w io.Writer, s data.ImportSummary) error {
 	var b strings.Builder
 	if s.Blocks > 0 || s.Nodes > 0 {
 		fmt.Fprintf(&b, "blocks    %7d  %.1f km of street", s.Blocks, s.StreetM/1000)
@@ -23,7 +25,7 @@ func (s ImportSummary) Print(w io.Writer) error {
 	}
 	if s.Shops > 0 || s.Nodes > 0 {
 		var parts []string
-		for _, c := range Categories() {
+		for _, c := range data.Categories() {
 			parts = append(parts, fmt.Sprintf("%s %d", c, s.ShopsByCategory[c]))
 		}
 		fmt.Fprintf(&b, "shops     %7d  %s\n", s.Shops, strings.Join(parts, ", "))
