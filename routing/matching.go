@@ -95,10 +95,26 @@ type blossomMatcher struct {
 // cost w[k] ≥ 0, a minimum-cost perfect matching as mate (mate[v] is v's partner) and the
 // duals that prove it optimal on this graph.
 func minCostPerfectMatching(ctx context.Context, n int, eu, ev []int32, w []int64) ([]int32, *matchingDuals, error) {
+	return minCostPerfectMatchingFrom(ctx, n, eu, ev, w, nil)
+}
+
+// matchingStart is a warm start: feasible doubled vertex duals (no odd-set duals) and a
+// partial matching, of which only the pairs joined by a tight edge are kept.
+type matchingStart struct {
+	y    []int64
+	mate []int32 // partner or -1
+}
+
+// minCostPerfectMatchingFrom is minCostPerfectMatching from a warm start (nil: each
+// vertex's dual is its cheapest edge's cost, and tight edges are matched greedily).
+func minCostPerfectMatchingFrom(ctx context.Context, n int, eu, ev []int32, w []int64, start *matchingStart) ([]int32, *matchingDuals, error) {
 	if n%2 == 1 {
 		return nil, nil, fmt.Errorf("matching: %d vertices: %w", n, errNoPerfectMatching)
 	}
 	m := newBlossomMatcher(n, eu, ev, w)
+	if err := m.warmStart(start); err != nil {
+		return nil, nil, err
+	}
 	if err := m.run(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -158,6 +174,53 @@ func newBlossomMatcher(n int, eu, ev []int32, w []int64) *blossomMatcher {
 		m.bestTo[i] = -1
 	}
 	return m
+}
+
+// warmStart sets the starting duals and matching. Free vertices must start with duals of
+// one parity (see the file comment), so odd ones are lowered by one, which keeps every
+// edge feasible.
+func (m *blossomMatcher) warmStart(start *matchingStart) error {
+	if start == nil {
+		for v := 0; v < m.n; v++ {
+			m.dual[v] = -1
+		}
+		for k := range m.w2 {
+			for _, v := range m.end[2*k : 2*k+2] {
+				if c := m.w2[k] / 2; m.dual[v] < 0 || c < m.dual[v] {
+					m.dual[v] = c
+				}
+			}
+		}
+		for v := 0; v < m.n; v++ {
+			m.dual[v] = max(m.dual[v], 0)
+		}
+	} else {
+		copy(m.dual, start.y)
+	}
+	for v := 0; v < m.n; v++ {
+		if m.mate[v] >= 0 {
+			continue
+		}
+		for _, p := range m.incident[v] {
+			u := m.end[p]
+			want := start == nil || start.mate[v] == u
+			if want && m.mate[u] < 0 && m.slack(p>>1) == 0 {
+				m.mate[v], m.mate[u] = p, p^1
+				break
+			}
+		}
+	}
+	for v := 0; v < m.n; v++ {
+		if m.mate[v] < 0 && m.dual[v]%2 != 0 {
+			m.dual[v]--
+		}
+	}
+	for k := range m.w2 {
+		if s := m.slack(int32(k)); s < 0 {
+			return fmt.Errorf("matching: warm start infeasible on edge %d-%d by %d (internal error)", m.end[2*k], m.end[2*k+1], s)
+		}
+	}
+	return nil
 }
 
 func (m *blossomMatcher) slack(k int32) int64 {

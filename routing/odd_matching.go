@@ -27,6 +27,9 @@ import (
 // makes pricing rounds rarer and the blossom runs slower.
 const nearestPartners = 6
 
+// pricedPerNode caps how many violated pairs per node one pricing adds.
+const pricedPerNode = 2
+
 // candidatePair is a pair of node indices and their shortest-path distance.
 type candidatePair struct {
 	i, j int32
@@ -74,6 +77,7 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 	}
 	cand = uniquePairs(append(cand, extra...))
 	res := &exactPairing{}
+	var start *matchingStart
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -84,7 +88,7 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 		for k, c := range cand {
 			eu[k], ev[k], cw[k] = c.i, c.j, c.d
 		}
-		mate, duals, err := minCostPerfectMatching(ctx, n, eu, ev, cw)
+		mate, duals, err := minCostPerfectMatchingFrom(ctx, n, eu, ev, cw, start)
 		if err != nil {
 			return nil, fmt.Errorf("exact matching: %w", err)
 		}
@@ -104,6 +108,7 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 			res.cost = duals.costDbl / 2
 			return res, nil
 		}
+		start = warmStartAfter(mate, duals, violated)
 		before := len(cand)
 		cand = uniquePairs(append(cand, violated...))
 		if len(cand) == before {
@@ -236,29 +241,61 @@ func (g *planGraph) greedyCompletion(nodes []int, index map[int32]int32, w []int
 	return extra, nil
 }
 
-// priceClosure returns the pairs of the full metric closure whose reduced cost under the
-// duals is negative (none when the matching is optimal for the closure).
+// priceClosure returns pairs of the full metric closure whose reduced cost under the duals
+// is negative: none when the matching is optimal for the closure. Only each node's
+// pricedPerNode most violated pairs are returned, so that a poor first candidate graph
+// (whose duals violate very many pairs) does not swamp the next run.
 func (g *planGraph) priceClosure(nodes []int, index map[int32]int32, w []int64, duals *matchingDuals, threads int) []candidatePair {
 	found := make([][]candidatePair, threads)
+	type viol struct {
+		p     candidatePair
+		slack int64
+	}
 	g.eachIndex(len(nodes), threads, func(worker int, s *undirSearch, i int) {
 		yi := duals.y[i]
 		if yi <= 0 {
 			return
 		}
+		var mine []viol
 		s.run(nodes[i:i+1], yi, func(v int32, d int64) bool {
 			j, ok := index[v]
 			if !ok || int(j) == i || 2*d >= yi+duals.y[j] {
 				return false
 			}
-			if duals.slackDbl(i, int(j), d) < 0 {
-				found[worker] = append(found[worker], orderedPair(int32(i), j, d))
+			if sl := duals.slackDbl(i, int(j), d); sl < 0 {
+				mine = append(mine, viol{orderedPair(int32(i), j, d), sl})
 			}
 			return false
 		})
+		sort.Slice(mine, func(a, b int) bool { return mine[a].slack < mine[b].slack })
+		for k := 0; k < len(mine) && k < pricedPerNode; k++ {
+			found[worker] = append(found[worker], mine[k].p)
+		}
 	}, w)
 	var all []candidatePair
 	for _, f := range found {
 		all = append(all, f...)
 	}
 	return uniquePairs(all)
+}
+
+// warmStartAfter turns an optimal solution on fewer candidates into a start for the next
+// run: each vertex dual lowered by half the odd-set duals around it (feasible with no
+// odd sets, since a pair inside a set gains at least that set's z), then the ends of each
+// violated pair lowered until it is feasible too. The old pairs that stay tight are kept.
+func warmStartAfter(mate []int32, d *matchingDuals, violated []candidatePair) *matchingStart {
+	y := append([]int64(nil), d.y...)
+	for v, sets := range d.setsOf {
+		for _, s := range sets {
+			y[v] -= d.z[s] / 2
+		}
+	}
+	for _, c := range violated {
+		if s := 2*c.d - y[c.i] - y[c.j]; s < 0 {
+			drop := (-s + 1) / 2
+			y[c.i] -= drop
+			y[c.j] -= drop
+		}
+	}
+	return &matchingStart{y: y, mate: mate}
 }
