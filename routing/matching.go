@@ -39,6 +39,7 @@ var errNoPerfectMatching = errors.New("matching: the graph has no perfect matchi
 // matchingDuals is the dual solution that certifies a matching: per vertex the doubled
 // y, per odd set (blossom) its member vertices and doubled z. Only sets with z > 0 are kept.
 type matchingDuals struct {
+	scale   int64 // every value (and 2w in slackDbl) is multiplied by it
 	y       []int64
 	sets    [][]int32
 	z       []int64
@@ -60,7 +61,7 @@ func (d *matchingDuals) commonZ(u, v int) int64 {
 
 // slackDbl is the doubled reduced cost of pairing u and v at cost w.
 func (d *matchingDuals) slackDbl(u, v int, w int64) int64 {
-	return 2*w - d.y[u] - d.y[v] + d.commonZ(u, v)
+	return 2*d.scale*w - d.y[u] - d.y[v] + d.commonZ(u, v)
 }
 
 // blossomMatcher holds the state of one run. Vertices are 0..n-1, blossoms n..2n-1; a
@@ -69,7 +70,8 @@ func (d *matchingDuals) slackDbl(u, v int, w int64) int64 {
 type blossomMatcher struct {
 	n        int
 	end      []int32
-	w2       []int64   // doubled weights
+	w2       []int64   // weights × 2 × scale
+	scale    int64     // doubled by each addEdges, so that its repairs stay in even integers
 	incident [][]int32 // per vertex, the far endpoints of its edges
 
 	mate      []int32 // per vertex, the far endpoint of its matched edge, or -1
@@ -88,6 +90,10 @@ type blossomMatcher struct {
 	allowed   []bool  // edge known tight this stage
 	queue     []int32
 	bestTo    []int32 // scratch for addBlossom
+	labelled  []int32 // top-level blossoms labelled this stage (may repeat or be stale)
+	reached   []int32 // vertices given a best edge this stage (may repeat or be stale)
+	stamp     []int32
+	stampNow  int32
 	buf       []int32
 }
 
@@ -95,38 +101,38 @@ type blossomMatcher struct {
 // cost w[k] ≥ 0, a minimum-cost perfect matching as mate (mate[v] is v's partner) and the
 // duals that prove it optimal on this graph.
 func minCostPerfectMatching(ctx context.Context, n int, eu, ev []int32, w []int64) ([]int32, *matchingDuals, error) {
-	return minCostPerfectMatchingFrom(ctx, n, eu, ev, w, nil)
+	m, err := solveMatching(ctx, n, eu, ev, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m.mates(), m.duals(), nil
 }
 
-// matchingStart is a warm start: feasible doubled vertex duals (no odd-set duals) and a
-// partial matching, of which only the pairs joined by a tight edge are kept.
-type matchingStart struct {
-	y    []int64
-	mate []int32 // partner or -1
-}
-
-// minCostPerfectMatchingFrom is minCostPerfectMatching from a warm start (nil: each
-// vertex's dual is its cheapest edge's cost, and tight edges are matched greedily).
-func minCostPerfectMatchingFrom(ctx context.Context, n int, eu, ev []int32, w []int64, start *matchingStart) ([]int32, *matchingDuals, error) {
+// solveMatching returns the solved matcher, which can take more edges (addEdges) and be
+// run again from where it stopped.
+func solveMatching(ctx context.Context, n int, eu, ev []int32, w []int64) (*blossomMatcher, error) {
 	if n%2 == 1 {
-		return nil, nil, fmt.Errorf("matching: %d vertices: %w", n, errNoPerfectMatching)
+		return nil, fmt.Errorf("matching: %d vertices: %w", n, errNoPerfectMatching)
 	}
 	m := newBlossomMatcher(n, eu, ev, w)
-	if err := m.warmStart(start); err != nil {
-		return nil, nil, err
-	}
+	m.greedyStart()
 	if err := m.run(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	mate := make([]int32, n)
+	return m, nil
+}
+
+// mates returns each vertex's partner.
+func (m *blossomMatcher) mates() []int32 {
+	mate := make([]int32, m.n)
 	for v := range mate {
 		mate[v] = m.end[m.mate[v]]
 	}
-	return mate, m.duals(), nil
+	return mate
 }
 
 func newBlossomMatcher(n int, eu, ev []int32, w []int64) *blossomMatcher {
-	m := &blossomMatcher{n: n}
+	m := &blossomMatcher{n: n, scale: 1}
 	m.end = make([]int32, 0, 2*len(eu))
 	m.w2 = make([]int64, 0, len(eu))
 	m.incident = make([][]int32, n)
@@ -157,6 +163,7 @@ func newBlossomMatcher(n int, eu, ev []int32, w []int64) *blossomMatcher {
 	m.hasList = make([]bool, 2*n)
 	m.dual = make([]int64, 2*n)
 	m.bestTo = make([]int32, 2*n)
+	m.stamp = make([]int32, 2*n)
 	m.allowed = make([]bool, len(m.w2))
 	for v := 0; v < n; v++ {
 		m.mate[v] = -1
@@ -176,35 +183,30 @@ func newBlossomMatcher(n int, eu, ev []int32, w []int64) *blossomMatcher {
 	return m
 }
 
-// warmStart sets the starting duals and matching. Free vertices must start with duals of
-// one parity (see the file comment), so odd ones are lowered by one, which keeps every
-// edge feasible.
-func (m *blossomMatcher) warmStart(start *matchingStart) error {
-	if start == nil {
-		for v := 0; v < m.n; v++ {
-			m.dual[v] = -1
-		}
-		for k := range m.w2 {
-			for _, v := range m.end[2*k : 2*k+2] {
-				if c := m.w2[k] / 2; m.dual[v] < 0 || c < m.dual[v] {
-					m.dual[v] = c
-				}
+// greedyStart gives each vertex half its cheapest edge as dual (doubled: that edge's
+// cost), which keeps every edge feasible, and matches tight edges greedily. Free vertices
+// must start with duals of one parity (see the file comment), so odd ones are lowered by
+// one.
+func (m *blossomMatcher) greedyStart() {
+	for v := 0; v < m.n; v++ {
+		m.dual[v] = -1
+	}
+	for k := range m.w2 {
+		for _, v := range m.end[2*k : 2*k+2] {
+			if c := m.w2[k] / 2; m.dual[v] < 0 || c < m.dual[v] {
+				m.dual[v] = c
 			}
 		}
-		for v := 0; v < m.n; v++ {
-			m.dual[v] = max(m.dual[v], 0)
-		}
-	} else {
-		copy(m.dual, start.y)
+	}
+	for v := 0; v < m.n; v++ {
+		m.dual[v] = max(m.dual[v], 0)
 	}
 	for v := 0; v < m.n; v++ {
 		if m.mate[v] >= 0 {
 			continue
 		}
 		for _, p := range m.incident[v] {
-			u := m.end[p]
-			want := start == nil || start.mate[v] == u
-			if want && m.mate[u] < 0 && m.slack(p>>1) == 0 {
+			if u := m.end[p]; m.mate[u] < 0 && m.slack(p>>1) == 0 {
 				m.mate[v], m.mate[u] = p, p^1
 				break
 			}
@@ -215,12 +217,6 @@ func (m *blossomMatcher) warmStart(start *matchingStart) error {
 			m.dual[v]--
 		}
 	}
-	for k := range m.w2 {
-		if s := m.slack(int32(k)); s < 0 {
-			return fmt.Errorf("matching: warm start infeasible on edge %d-%d by %d (internal error)", m.end[2*k], m.end[2*k+1], s)
-		}
-	}
-	return nil
 }
 
 func (m *blossomMatcher) slack(k int32) int64 {
@@ -285,6 +281,7 @@ func (m *blossomMatcher) startStage() {
 	}
 	clear(m.allowed)
 	m.queue = m.queue[:0]
+	m.labelled, m.reached = m.labelled[:0], m.reached[:0]
 	for v := 0; v < m.n; v++ {
 		if m.mate[v] < 0 && m.label[m.inBlossom[v]] == labelFree {
 			m.assignLabel(int32(v), labelOuter, -1)
@@ -333,7 +330,10 @@ func (m *blossomMatcher) grow() bool {
 					m.best[b] = k
 				}
 			case m.label[w] == labelFree:
-				if m.best[w] == -1 || ks < m.slack(m.best[w]) {
+				if m.best[w] == -1 {
+					m.reached = append(m.reached, w)
+					m.best[w] = k
+				} else if ks < m.slack(m.best[w]) {
 					m.best[w] = k
 				}
 			}
@@ -347,15 +347,21 @@ func (m *blossomMatcher) grow() bool {
 func (m *blossomMatcher) changeDuals() error {
 	const none = int64(1) << 62
 	delta, kind, arg := none, 0, int32(-1)
-	for v := 0; v < m.n; v++ {
+	// Only what this stage labelled or reached can bound the step: scanning those lists
+	// instead of every vertex keeps stages with few free vertices cheap.
+	for _, v := range m.reached {
 		if m.label[m.inBlossom[v]] == labelFree && m.best[v] != -1 {
 			if s := m.slack(m.best[v]); s < delta {
 				delta, kind, arg = s, 1, m.best[v]
 			}
 		}
 	}
-	for b := 0; b < 2*m.n; b++ {
-		if m.parent[b] == -1 && m.label[b] == labelOuter && m.best[b] != -1 && (b < m.n || m.base[b] >= 0) {
+	for _, b := range m.labelled {
+		if m.parent[b] != -1 || (int(b) >= m.n && m.base[b] < 0) {
+			continue
+		}
+		switch {
+		case m.label[b] == labelOuter && m.best[b] != -1:
 			s := m.slack(m.best[b])
 			if s%2 != 0 {
 				return fmt.Errorf("matching: odd slack %d between outer vertices (internal error)", s)
@@ -363,32 +369,29 @@ func (m *blossomMatcher) changeDuals() error {
 			if s/2 < delta {
 				delta, kind, arg = s/2, 2, m.best[b]
 			}
-		}
-	}
-	for b := m.n; b < 2*m.n; b++ {
-		if m.base[b] >= 0 && m.parent[b] == -1 && m.label[b] == labelInner && m.dual[b]/2 < delta {
-			delta, kind, arg = m.dual[b]/2, 3, int32(b)
+		case m.label[b] == labelInner && int(b) >= m.n && m.dual[b]/2 < delta:
+			delta, kind, arg = m.dual[b]/2, 3, b
 		}
 	}
 	if kind == 0 {
 		return errNoPerfectMatching
 	}
-	for v := 0; v < m.n; v++ {
-		switch m.label[m.inBlossom[v]] {
-		case labelOuter:
-			m.dual[v] += delta
-		case labelInner:
-			m.dual[v] -= delta
+	m.stampNow++
+	for _, b := range m.labelled {
+		if m.parent[b] != -1 || (int(b) >= m.n && m.base[b] < 0) || m.label[b] == labelFree || m.stamp[b] == m.stampNow {
+			continue
 		}
-	}
-	for b := m.n; b < 2*m.n; b++ {
-		if m.base[b] >= 0 && m.parent[b] == -1 {
-			switch m.label[b] {
-			case labelOuter:
-				m.dual[b] += 2 * delta
-			case labelInner:
-				m.dual[b] -= 2 * delta
-			}
+		m.stamp[b] = m.stampNow
+		d := delta
+		if m.label[b] == labelInner {
+			d = -delta
+		}
+		if int(b) >= m.n {
+			m.dual[b] += 2 * d
+		}
+		m.buf = m.leaves(b, m.buf[:0])
+		for _, x := range m.buf {
+			m.dual[x] += d
 		}
 	}
 	switch kind {
@@ -412,6 +415,7 @@ func (m *blossomMatcher) changeDuals() error {
 // base is matched (only free vertices are roots), and its mate becomes outer.
 func (m *blossomMatcher) assignLabel(w int32, t int8, p int32) {
 	b := m.inBlossom[w]
+	m.labelled = append(m.labelled, b)
 	m.label[w], m.label[b] = t, t
 	m.labelEnd[w], m.labelEnd[b] = p, p
 	m.best[w], m.best[b] = -1, -1
@@ -487,6 +491,7 @@ func (m *blossomMatcher) addBlossom(base, k int32) {
 	}
 	m.childs[b], m.endps[b] = path, endps
 	m.label[b] = labelOuter
+	m.labelled = append(m.labelled, b)
 	m.labelEnd[b] = m.labelEnd[bb]
 	m.dual[b] = 0
 	leaves := m.leaves(b, m.buf[:0])
@@ -576,9 +581,16 @@ func (m *blossomMatcher) expand(b int32, endStage bool) {
 	if !endStage && m.label[b] == labelInner {
 		m.relabelExpanded(b)
 	}
+	m.recycle(b)
+}
+
+// recycle returns blossom slot b to the pool.
+func (m *blossomMatcher) recycle(b int32) {
 	m.label[b], m.labelEnd[b] = labelFree, -1
+	m.parent[b] = -1
 	m.childs[b], m.endps[b] = nil, nil
 	m.base[b] = -1
+	m.dual[b] = 0
 	m.bestList[b], m.hasList[b] = nil, false
 	m.best[b] = -1
 	m.unused = append(m.unused, b)
@@ -615,6 +627,7 @@ func (m *blossomMatcher) relabelExpanded(b int32) {
 	// The base child becomes inner without going on to its mate, which is already outer.
 	bv := childs[wrap(j, L)]
 	m.label[m.end[p^1]], m.label[bv] = labelInner, labelInner
+	m.labelled = append(m.labelled, bv)
 	m.labelEnd[m.end[p^1]], m.labelEnd[bv] = p, p
 	m.best[bv] = -1
 	j += step
@@ -710,7 +723,7 @@ func (m *blossomMatcher) augment(k int32) {
 
 // duals extracts the certificate and its objective.
 func (m *blossomMatcher) duals() *matchingDuals {
-	d := &matchingDuals{y: append([]int64(nil), m.dual[:m.n]...), setsOf: make([][]int32, m.n)}
+	d := &matchingDuals{scale: m.scale, y: append([]int64(nil), m.dual[:m.n]...), setsOf: make([][]int32, m.n)}
 	for _, y := range d.y {
 		d.objDbl += y
 	}
@@ -740,4 +753,99 @@ func (m *blossomMatcher) duals() *matchingDuals {
 		}
 	}
 	return d
+}
+
+// addEdges adds edges (u, v, cost) to a solved matcher and repairs what they break, so
+// that run can go on from the previous optimum instead of starting over. Only the
+// neighbourhood of a violated new edge is undone: the blossoms around its ends are
+// dissolved (each member's dual lowered by half the blossom's z keeps every edge feasible
+// and every edge inside tight), its ends' duals lowered until it is feasible, and matched
+// pairs that are no longer tight are unmatched. Everything is doubled first so that these
+// changes stay even and the free vertices keep one parity.
+func (m *blossomMatcher) addEdges(eu, ev []int32, w []int64) {
+	for i := range m.dual {
+		m.dual[i] *= 2
+	}
+	for k := range m.w2 {
+		m.w2[k] *= 2
+	}
+	m.scale *= 2
+	first := int32(len(m.w2))
+	for k := range eu {
+		if eu[k] == ev[k] {
+			continue
+		}
+		kk := int32(len(m.w2))
+		m.end = append(m.end, eu[k], ev[k])
+		m.w2 = append(m.w2, 2*m.scale*w[k])
+		m.incident[eu[k]] = append(m.incident[eu[k]], 2*kk+1)
+		m.incident[ev[k]] = append(m.incident[ev[k]], 2*kk)
+	}
+	m.allowed = make([]bool, len(m.w2))
+	for k := first; k < int32(len(m.w2)); k++ {
+		if m.fullSlack(k) >= 0 {
+			continue
+		}
+		u, v := m.end[2*k], m.end[2*k+1]
+		m.makeTrivial(u)
+		m.makeTrivial(v)
+		s := m.slack(k)
+		if s >= 0 {
+			continue
+		}
+		drop := (-s + 1) / 2
+		drop += drop % 2
+		m.dual[u] -= drop
+		m.dual[v] -= drop
+		m.unmatchIfLoose(u)
+		m.unmatchIfLoose(v)
+	}
+}
+
+// fullSlack is edge k's reduced cost including the z of the blossoms holding both ends.
+func (m *blossomMatcher) fullSlack(k int32) int64 {
+	s := m.slack(k)
+	u, v := m.end[2*k], m.end[2*k+1]
+	for b := m.parent[u]; b != -1; b = m.parent[b] {
+		for c := m.parent[v]; c != -1; c = m.parent[c] {
+			if c == b {
+				s += m.dual[b]
+			}
+		}
+	}
+	return s
+}
+
+// makeTrivial dissolves every blossom holding v, outermost first.
+func (m *blossomMatcher) makeTrivial(v int32) {
+	for m.inBlossom[v] != v {
+		m.dissolve(m.inBlossom[v])
+	}
+}
+
+// dissolve removes top-level blossom b, moving its z onto its members' duals.
+func (m *blossomMatcher) dissolve(b int32) {
+	half := m.dual[b] / 2
+	for _, x := range m.leaves(b, nil) {
+		m.dual[x] -= half
+	}
+	for _, c := range m.childs[b] {
+		m.parent[c] = -1
+		for _, x := range m.leaves(c, m.buf[:0]) {
+			m.inBlossom[x] = c
+		}
+	}
+	base := m.base[b]
+	m.recycle(b)
+	// The base's matched edge leaves b, so it lost half of z.
+	m.unmatchIfLoose(base)
+}
+
+func (m *blossomMatcher) unmatchIfLoose(v int32) {
+	p := m.mate[v]
+	if p < 0 || m.fullSlack(p>>1) == 0 {
+		return
+	}
+	u := m.end[p]
+	m.mate[v], m.mate[u] = -1, -1
 }

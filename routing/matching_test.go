@@ -256,3 +256,64 @@ func FuzzMatching(f *testing.F) {
 		}
 	})
 }
+
+// TestMatchingAddEdges solves on part of the edges, adds the rest in one or more batches
+// (the warm start of pricing rounds) and must reach the optimum of the whole graph.
+func TestMatchingAddEdges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 4))
+	for trial := 0; trial < 400; trial++ {
+		n := 2 * (2 + rng.IntN(6))
+		c := randomMatrix(rng, n, 1, 10+rng.IntN(100))
+		want := bruteMatching(c)
+		// A Hamiltonian path 0-1-…-n-1 first, so that a perfect matching exists at once.
+		var eu, ev []int32
+		var w []int64
+		var rest [][3]int64
+		for i := 0; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				if j == i+1 || rng.IntN(4) == 0 {
+					eu, ev, w = append(eu, int32(i)), append(ev, int32(j)), append(w, c[i][j])
+				} else {
+					rest = append(rest, [3]int64{int64(i), int64(j), c[i][j]})
+				}
+			}
+		}
+		m, err := solveMatching(context.Background(), n, eu, ev, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for len(rest) > 0 {
+			k := 1 + rng.IntN(len(rest))
+			var au, av []int32
+			var aw []int64
+			for _, r := range rest[:k] {
+				au, av, aw = append(au, int32(r[0])), append(av, int32(r[1])), append(aw, r[2])
+			}
+			rest = rest[k:]
+			m.addEdges(au, av, aw)
+			if err := m.run(context.Background()); err != nil {
+				t.Fatalf("trial %d: %v", trial, err)
+			}
+		}
+		mate, d := m.mates(), m.duals()
+		var cost int64
+		for i, j := range mate {
+			if int(mate[j]) != i || int(j) == i {
+				t.Fatalf("trial %d: not a perfect matching %v", trial, mate)
+			}
+			if i < int(j) {
+				cost += c[i][j]
+			}
+		}
+		for i := 0; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				if s := d.slackDbl(i, j, c[i][j]); s < 0 {
+					t.Fatalf("trial %d: pair %d-%d reduced cost %d", trial, i, j, s)
+				}
+			}
+		}
+		if cost != want || d.costDbl != 2*d.scale*cost || d.objDbl != d.costDbl {
+			t.Fatalf("trial %d (n=%d): cost %d (duals %d/%d, scale %d), brute force %d", trial, n, cost, d.objDbl, d.costDbl, d.scale, want)
+		}
+	}
+}

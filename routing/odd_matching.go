@@ -56,15 +56,18 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 	if n == 0 {
 		return &exactPairing{}, nil
 	}
-	index := make(map[int32]int32, n)
+	index := make([]int32, g.n) // node → its position in nodes, -1 for other nodes
+	for i := range index {
+		index[i] = -1
+	}
 	for i, v := range nodes {
 		if v < 0 || v >= g.n {
 			return nil, fmt.Errorf("exact matching: node %d out of range", v)
 		}
-		if _, dup := index[int32(v)]; dup {
+		if index[v] >= 0 {
 			return nil, fmt.Errorf("exact matching: node %d given twice", v)
 		}
-		index[int32(v)] = int32(i)
+		index[v] = int32(i)
 	}
 	threads = max(1, threads)
 	cand := g.nearestCandidates(nodes, index, w, threads)
@@ -77,43 +80,43 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 	}
 	cand = uniquePairs(append(cand, extra...))
 	res := &exactPairing{}
-	var start *matchingStart
+	split := func(c []candidatePair) (eu, ev []int32, cw []int64) {
+		for _, p := range c {
+			eu, ev, cw = append(eu, p.i), append(ev, p.j), append(cw, p.d)
+		}
+		return eu, ev, cw
+	}
+	eu, ev, cw := split(cand)
+	m, err := solveMatching(ctx, n, eu, ev, cw)
 	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		eu := make([]int32, len(cand))
-		ev := make([]int32, len(cand))
-		cw := make([]int64, len(cand))
-		for k, c := range cand {
-			eu[k], ev[k], cw[k] = c.i, c.j, c.d
-		}
-		mate, duals, err := minCostPerfectMatchingFrom(ctx, n, eu, ev, cw, start)
 		if err != nil {
 			return nil, fmt.Errorf("exact matching: %w", err)
 		}
 		res.rounds++
 		res.edges = len(cand)
+		duals := m.duals()
 		if err := checkCandidateDuals(duals, cand); err != nil {
 			return nil, err
 		}
 		violated := g.priceClosure(nodes, index, w, duals, threads)
 		if len(violated) == 0 {
 			res.duals = duals
-			for i, j := range mate {
+			for i, j := range m.mates() {
 				if int32(i) < j {
 					res.pairs = append(res.pairs, [2]int{nodes[i], nodes[j]})
 				}
 			}
-			res.cost = duals.costDbl / 2
+			res.cost = duals.costDbl / (2 * duals.scale)
 			return res, nil
 		}
-		start = warmStartAfter(mate, duals, violated)
 		before := len(cand)
 		cand = uniquePairs(append(cand, violated...))
-		if len(cand) == before {
-			return nil, fmt.Errorf("exact matching: pricing found only known pairs (internal error)")
+		if len(cand) != before+len(violated) {
+			return nil, fmt.Errorf("exact matching: pricing found known pairs (internal error)")
 		}
+		// Go on from the last optimum with the violated pairs added.
+		m.addEdges(split(violated))
+		err = m.run(ctx)
 	}
 }
 
@@ -139,12 +142,12 @@ func checkCandidateDuals(d *matchingDuals, cand []candidatePair) error {
 
 // nearestCandidates runs one search per node until it has settled nearestPartners other
 // nodes, in parallel.
-func (g *planGraph) nearestCandidates(nodes []int, index map[int32]int32, w []int64, threads int) []candidatePair {
+func (g *planGraph) nearestCandidates(nodes []int, index []int32, w []int64, threads int) []candidatePair {
 	found := make([][]candidatePair, threads)
 	g.eachIndex(len(nodes), threads, func(worker int, s *undirSearch, i int) {
 		count := 0
 		s.run(nodes[i:i+1], planUnreachable, func(v int32, d int64) bool {
-			if j, ok := index[v]; ok && int(j) != i {
+			if j := index[v]; j >= 0 && int(j) != i {
 				found[worker] = append(found[worker], orderedPair(int32(i), j, d))
 				count++
 			}
@@ -208,7 +211,7 @@ func uniquePairs(p []candidatePair) []candidatePair {
 // candidates (shortest first), completed by searching from each node left over to its
 // nearest unmatched node. It guarantees that the candidate graph has a perfect matching;
 // it fails only when some connected piece of the graph holds an odd number of the nodes.
-func (g *planGraph) greedyCompletion(nodes []int, index map[int32]int32, w []int64, cand []candidatePair) ([]candidatePair, error) {
+func (g *planGraph) greedyCompletion(nodes []int, index []int32, w []int64, cand []candidatePair) ([]candidatePair, error) {
 	byCost := append([]candidatePair(nil), cand...)
 	sort.SliceStable(byCost, func(a, b int) bool { return byCost[a].d < byCost[b].d })
 	matched := make([]bool, len(nodes))
@@ -226,7 +229,7 @@ func (g *planGraph) greedyCompletion(nodes []int, index map[int32]int32, w []int
 		partner := int32(-1)
 		var dist int64
 		s.run(nodes[i:i+1], planUnreachable, func(v int32, d int64) bool {
-			if j, ok := index[v]; ok && int(j) != i && !matched[j] {
+			if j := index[v]; j >= 0 && int(j) != i && !matched[j] {
 				partner, dist = j, d
 				return true
 			}
@@ -245,21 +248,22 @@ func (g *planGraph) greedyCompletion(nodes []int, index map[int32]int32, w []int
 // is negative: none when the matching is optimal for the closure. Only each node's
 // pricedPerNode most violated pairs are returned, so that a poor first candidate graph
 // (whose duals violate very many pairs) does not swamp the next run.
-func (g *planGraph) priceClosure(nodes []int, index map[int32]int32, w []int64, duals *matchingDuals, threads int) []candidatePair {
+func (g *planGraph) priceClosure(nodes []int, index []int32, w []int64, duals *matchingDuals, threads int) []candidatePair {
 	found := make([][]candidatePair, threads)
 	type viol struct {
 		p     candidatePair
 		slack int64
 	}
 	g.eachIndex(len(nodes), threads, func(worker int, s *undirSearch, i int) {
-		yi := duals.y[i]
+		yi, sc := duals.y[i], duals.scale
 		if yi <= 0 {
 			return
 		}
 		var mine []viol
-		s.run(nodes[i:i+1], yi, func(v int32, d int64) bool {
-			j, ok := index[v]
-			if !ok || int(j) == i || 2*d >= yi+duals.y[j] {
+		// Violation needs 2·sc·d < y_i + y_j ≤ 2·y_i (for the pairs priced from i).
+		s.run(nodes[i:i+1], (yi+sc-1)/sc, func(v int32, d int64) bool {
+			j := index[v]
+			if j < 0 || int(j) == i || 2*sc*d >= yi+duals.y[j] {
 				return false
 			}
 			if sl := duals.slackDbl(i, int(j), d); sl < 0 {
@@ -277,25 +281,4 @@ func (g *planGraph) priceClosure(nodes []int, index map[int32]int32, w []int64, 
 		all = append(all, f...)
 	}
 	return uniquePairs(all)
-}
-
-// warmStartAfter turns an optimal solution on fewer candidates into a start for the next
-// run: each vertex dual lowered by half the odd-set duals around it (feasible with no
-// odd sets, since a pair inside a set gains at least that set's z), then the ends of each
-// violated pair lowered until it is feasible too. The old pairs that stay tight are kept.
-func warmStartAfter(mate []int32, d *matchingDuals, violated []candidatePair) *matchingStart {
-	y := append([]int64(nil), d.y...)
-	for v, sets := range d.setsOf {
-		for _, s := range sets {
-			y[v] -= d.z[s] / 2
-		}
-	}
-	for _, c := range violated {
-		if s := 2*c.d - y[c.i] - y[c.j]; s < 0 {
-			drop := (-s + 1) / 2
-			y[c.i] -= drop
-			y[c.j] -= drop
-		}
-	}
-	return &matchingStart{y: y, mate: mate}
 }
