@@ -15,11 +15,10 @@ import (
 func lengthGraph(net *geo.Network) *planGraph {
 	m := len(net.Edges)
 	from, to := make([]int32, m), make([]int32, m)
-	mm := make([]int64, m)
 	for e, ed := range net.Edges {
 		from[e], to[e] = int32(ed.From), int32(ed.To)
-		mm[e] = int64(math.Round(ed.LengthM * 1000))
 	}
+	mm := lengthsMM(net)
 	g := newPlanGraph(len(net.Nodes), from, to, make([]bool, m), mm, mm)
 	g.lengthMM = mm
 	return g
