@@ -8,6 +8,7 @@ import (
 
 	"github.com/gridsweep/gridsweep/geo"
 	"github.com/gridsweep/gridsweep/geo/fixture"
+	"github.com/paulmach/orb"
 )
 
 // lengthGraph is the planning graph of net with every cost the edge's length in
@@ -168,5 +169,28 @@ func BenchmarkPostmanTourHelsinki(b *testing.B) {
 		if _, err := g.postmanTour(context.Background(), req, depot, 2, true); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestOneWorkerPlanHelsinki: the planner's one-worker route over the same component is
+// that optimum too (its matching is on travel times when the plan carries no lengths).
+func TestOneWorkerPlanHelsinki(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plans a whole city")
+	}
+	net, req := helsinkiComponent(t)
+	in := make(map[int]bool, len(req))
+	for _, e := range req {
+		in[net.Edges[e].Block] = true
+	}
+	start := net.Nodes[net.Edges[req[0]].From].Point
+	pl, err := PlanRoutes(context.Background(), PlanInput{Network: net, Required: func(b int) bool { return in[b] }},
+		PlanOptions{Workers: 1, Starts: []orb.Point{start}, Seconds: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := pl.Routes[0]
+	if len(r.Blocks) != len(req) || math.Abs(r.DistanceM-109355.3) > 1 || math.Abs(r.DeadheadM-20884.5) > 1 {
+		t.Errorf("route serves %d of %d blocks over %.1f m (deadhead %.1f m), want 109,355.3 m (20,884.5 m)", len(r.Blocks), len(req), r.DistanceM, r.DeadheadM)
 	}
 }
