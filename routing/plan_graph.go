@@ -11,6 +11,9 @@ type planGraph struct {
 	directed []bool
 	trav     []int64
 	serve    []int64
+	// lenM is every edge's length in metres (for bounds measured in metres, see
+	// minTJoin); nil when the graph was built from costs alone.
+	lenM []float64
 	// street, when set, numbers each edge's street (same name, else same way) so that
 	// tours can prefer to carry on along a street.
 	street []int32
