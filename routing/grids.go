@@ -6,6 +6,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/gridsweep/gridsweep/geo"
 )
 
 // Grid is one territory of a community plan (网格): the required blocks whose midpoint
@@ -119,13 +121,14 @@ func gridContains(area orb.Geometry, bound orb.Bound, pt orb.Point) bool {
 	return false
 }
 
-// blockMidpoint is the point half-way along block b's line (by ground length).
-func (p *planner) blockMidpoint(b int) orb.Point {
-	ls := p.net.Blocks[b].Geometry
+// BlockMidpoint is the point half-way along block b's line (by ground length): the point
+// whose grid the block belongs to (see Grid).
+func BlockMidpoint(net *geo.Network, b int) orb.Point {
+	ls := net.Blocks[b].Geometry
 	seg := make([]float64, len(ls)-1)
 	var total float64
 	for i := range seg {
-		seg[i] = p.net.DistanceM(ls[i], ls[i+1])
+		seg[i] = net.DistanceM(ls[i], ls[i+1])
 		total += seg[i]
 	}
 	half := total / 2
@@ -163,7 +166,7 @@ func (p *planner) assignGrids() {
 		if !p.required[b] {
 			continue
 		}
-		mid := p.blockMidpoint(b)
+		mid := BlockMidpoint(p.net, b)
 		for i, g := range p.opt.Grids {
 			if gridContains(g.Area, bounds[i], mid) {
 				p.blockGrid[b] = i

@@ -419,6 +419,19 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			p.progress(sc)
 		}
 	}
+	// The compact candidate: regions cut straight, stray pieces handed over, then
+	// evened out, until 25 % of the budget.
+	if len(workers) > 1 {
+		if cand := p.regionRoutes(ctx, gp.workers, blocks); cand != nil {
+			p.setPhase(0.25)
+			t := p.newTerritories(cand)
+			if changed := t.mergePieces(ctx); len(changed) > 0 {
+				t.reroute(ctx, changed)
+			}
+			t.rebalance(ctx, nil)
+			consider(cand)
+		}
+	}
 	// The budget: improvement rounds until 45 % of it, then piece merging, boundary
 	// moves and merging again until 85 %; the rest is left for writing the results.
 	p.setPhase(0.45)
@@ -462,7 +475,7 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			p.setPhase(frac)
 			forced = false
 			// Fewer pieces at no longer makespan is worth a slightly larger total.
-			if sc := p.score(cand); (!sc.uneven || bestScore.uneven) && sc.makespan <= bestScore.makespan {
+			if sc := p.score(cand); (!sc.uneven || bestScore.uneven) && sc.penalised() <= bestScore.penalised() {
 				best, bestScore = cand, sc
 			}
 		}
@@ -552,14 +565,26 @@ type planScore struct {
 	uneven   bool // makespan/mean above 1.05
 	makespan int64
 	total    int64
+	// extraPieces counts the territories' pieces beyond one each: a fragmented
+	// territory is worse (see piecePenalty).
+	extraPieces int
+}
+
+// piecePenalty is how much longer (as a fraction of the makespan) a plan may be for one
+// piece of territory fewer.
+const piecePenalty = 0.01
+
+// penalised is the makespan with the territories' extra pieces charged.
+func (a planScore) penalised() float64 {
+	return float64(a.makespan) * (1 + piecePenalty*float64(a.extraPieces))
 }
 
 func (a planScore) better(b planScore) bool {
 	if a.uneven != b.uneven {
 		return !a.uneven
 	}
-	if a.makespan != b.makespan {
-		return a.makespan < b.makespan
+	if pa, pb := a.penalised(), b.penalised(); pa != pb {
+		return pa < pb
 	}
 	return a.total < b.total
 }
@@ -574,6 +599,15 @@ func (p *planner) score(routes []*Route) planScore {
 		c := p.routeCost(r.Worker, r.Walk)
 		sc.makespan = max(sc.makespan, c)
 		sc.total += c
+		var blocks []int
+		for _, m := range r.Walk {
+			if m.Serve {
+				blocks = append(blocks, m.Link)
+			}
+		}
+		if n := p.pieces(blocks); n > 1 {
+			sc.extraPieces += n - 1
+		}
 	}
 	if len(routes) > 0 && sc.total > 0 {
 		sc.uneven = float64(sc.makespan)*float64(len(routes)) > evenEnough*float64(sc.total)

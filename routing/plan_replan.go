@@ -334,7 +334,13 @@ func (t *territories) rebalance(ctx context.Context, previous map[int]int) {
 			continue
 		}
 		t.reroute(ctx, []int{long, c.to})
-		if max(t.cost[long], t.cost[c.to]) >= old {
+		// A settled block (one that stays with a worker still on duty) moves only for a
+		// clear gain: each such move is a change someone has to be told about.
+		bar := old
+		if c.settled {
+			bar = old - old/100
+		}
+		if max(t.cost[long], t.cost[c.to]) >= bar {
 			t.routes[long].Walk, t.routes[c.to].Walk = saved[0], saved[1]
 			t.cost[long], t.cost[c.to] = savedCost[0], savedCost[1]
 			t.owner[c.b] = long
