@@ -138,9 +138,9 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 		}
 	}
 	p.g = newPlanGraph(len(net.Nodes), from, to, directed, trav, sv)
-	p.g.lenM = make([]float64, m)
+	p.g.lengthMM = make([]int64, m)
 	for e, ed := range net.Edges {
-		p.g.lenM[e] = ed.LengthM
+		p.g.lengthMM[e] = int64(math.Round(ed.LengthM * 1000))
 	}
 	p.g.street = make([]int32, m)
 	streets := map[string]int32{}

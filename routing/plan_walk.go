@@ -39,10 +39,7 @@ func NewWalker(net *geo.Network) *Walker {
 		mm[e] = int64(math.Round(ed.LengthM * 1000))
 	}
 	g := newPlanGraph(len(net.Nodes), from, to, make([]bool, m), mm, mm)
-	g.lenM = make([]float64, m)
-	for e, ed := range net.Edges {
-		g.lenM[e] = ed.LengthM
-	}
+	g.lengthMM = mm
 	return &Walker{net: net, g: g}
 }
 
