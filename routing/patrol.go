@@ -419,11 +419,19 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			p.progress(sc)
 		}
 	}
-	// The compact candidate: regions cut straight, stray pieces handed over, then
-	// evened out, until 25 % of the budget.
+	// The compact candidates: regions cut straight and (with starts of their own)
+	// territories grown around the starts, stray pieces handed over, then evened out,
+	// until 25 % of the budget.
 	if len(workers) > 1 {
-		if cand := p.regionRoutes(ctx, gp.workers, blocks); cand != nil {
-			p.setPhase(0.25)
+		cands := [][]*Route{p.regionRoutes(ctx, gp.workers, blocks)}
+		if !gp.shared {
+			cands = append(cands, p.seededRoutes(ctx, gp, blocks))
+		}
+		for i, cand := range cands {
+			if cand == nil {
+				continue
+			}
+			p.setPhase(0.25 * float64(i+1) / float64(len(cands)))
 			t := p.newTerritories(cand)
 			if changed := t.mergePieces(ctx); len(changed) > 0 {
 				t.reroute(ctx, changed)
@@ -579,10 +587,10 @@ func (a planScore) penalised() float64 {
 	return float64(a.makespan) * (1 + piecePenalty*float64(a.extraPieces))
 }
 
+// better ranks by the longest route (relative to its shift, charged for extra pieces),
+// then the total. Evenness is not a goal of its own: with starts of their own, evening
+// routes out would only send the workers with less to do on longer walks.
 func (a planScore) better(b planScore) bool {
-	if a.uneven != b.uneven {
-		return !a.uneven
-	}
 	if pa, pb := a.penalised(), b.penalised(); pa != pb {
 		return pa < pb
 	}

@@ -261,7 +261,7 @@ func BenchmarkPlanGridsLattice(b *testing.B) {
 	}
 	grids := quantileGrids(net, 4, 4)
 	b.ResetTimer()
-	benchGrids(b, net, PlanInput{}, grids, gridWorkers(net, grids, 200, true, 1), 5)
+	benchGrids(b, net, PlanInput{}, grids, gridWorkers(net, grids, 200, true, 1), 40)
 }
 
 // BenchmarkPlanGridsAndorra: the demo community (a 2 km square around Andorra's densest
