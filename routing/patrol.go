@@ -648,4 +648,3 @@ func cloneRoutes(rs []*Route) []*Route {
 	}
 	return out
 }
-
