@@ -203,6 +203,7 @@ func TestAuthMatrix(t *testing.T) {
 	}
 
 	cases = append(cases, fieldWorkAuthCases(t, f, planA, planB)...)
+	cases = append(cases, dayAuthCases(t, f, planA, planB)...)
 
 	// Every authenticated route must be in the matrix.
 	covered := map[string]bool{}

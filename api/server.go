@@ -33,6 +33,9 @@ type Options struct {
 	Jobs *Jobs
 	// Tiles configures the tile server's cache (tiles.go).
 	Tiles TileOptions
+	// TimeZone is the zone of areas that set none (their "today" for publishing and
+	// progress); "" means DefaultTimeZone.
+	TimeZone string
 }
 
 // server carries the dependencies of every handler; it has no mutable state, so any number
@@ -155,6 +158,8 @@ func (s *server) routes() *mux.Router {
 	s.registerTiles(r, all)
 
 	s.registerFieldWork(r, v1)
+
+	s.registerDay(r, v1)
 
 	return r
 }

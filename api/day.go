@@ -1,0 +1,22 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gridsweep/gridsweep/data"
+)
+
+// registerDay adds the routes of the day of the sweep: plan lists and publishing, the
+// worker's route of the day and sign-in codes, live progress, the end-of-day report and
+// token management.
+func (s *server) registerDay(r *mux.Router, v1 string) {
+	all := []string{data.RoleSupervisor, data.RoleWorker, data.RoleViewer}
+	sup := []string{data.RoleSupervisor}
+	a := func(path string, roles []string, h handlerFunc, methods ...string) {
+		r.Handle(v1+path, s.authed(roles, h)).Methods(methods...)
+	}
+	a("/plans", all, s.handleListPlans, http.MethodGet)
+	a("/plans/{id:[0-9]+}/publish", sup, s.handlePublishPlan, http.MethodPost)
+}

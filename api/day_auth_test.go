@@ -1,0 +1,31 @@
+package api
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/gridsweep/gridsweep/data"
+)
+
+// dayAuthCases are the auth matrix rows of the day of the sweep: plan lists and
+// publishing, the worker's route of the day, sign-in codes, progress, the report and tokens.
+func dayAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCase {
+	S, W, V := data.RoleSupervisor, data.RoleWorker, data.RoleViewer
+	pick := func(own bool, a, b int64) int64 {
+		if own {
+			return a
+		}
+		return b
+	}
+	planPath := func(own bool, suffix string) string {
+		return fmt.Sprintf("/api/v1/plans/%d%s", pick(own, planA, planB), suffix)
+	}
+	return []matrixCase{
+		{method: "GET", route: "/api/v1/plans", want: map[string]int{S: 200, W: 200, V: 200},
+			target: func(f *fixture, own bool) (string, any) {
+				return fmt.Sprintf("/api/v1/plans?area=%d", pick(own, f.areaA, f.areaB)), nil
+			}},
+		{method: "POST", route: "/api/v1/plans/{id:[0-9]+}/publish", want: map[string]int{S: 200, W: 403, V: 403},
+			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/publish"), map[string]any{} }},
+	}
+}
