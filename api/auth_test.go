@@ -213,7 +213,8 @@ func TestAuthMatrix(t *testing.T) {
 	err = testRouter(f).Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
 		tpl, _ := route.GetPathTemplate()
 		methods, _ := route.GetMethods()
-		if !strings.HasPrefix(tpl, "/api/v1/") || tpl == "/api/v1/openapi.json" {
+		// The sign-in exchange takes a one-time code instead of a token (me_route_test.go).
+		if !strings.HasPrefix(tpl, "/api/v1/") || tpl == "/api/v1/openapi.json" || tpl == "/api/v1/signin" {
 			return nil
 		}
 		for _, m := range methods {

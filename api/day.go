@@ -19,4 +19,8 @@ func (s *server) registerDay(r *mux.Router, v1 string) {
 	}
 	a("/plans", all, s.handleListPlans, http.MethodGet)
 	a("/plans/{id:[0-9]+}/publish", sup, s.handlePublishPlan, http.MethodPost)
+	a("/me/route", []string{data.RoleWorker}, s.handleMyRoute, http.MethodGet)
+	a("/workers/{id:[0-9]+}/signin-codes", sup, s.handleCreateSigninCode, http.MethodPost)
+	// The exchange needs no token: the code is the credential.
+	r.Handle(v1+"/signin", s.serve(s.handleSignin)).Methods(http.MethodPost)
 }

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/gridsweep/gridsweep/data"
 )
@@ -27,5 +29,17 @@ func dayAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCase {
 			}},
 		{method: "POST", route: "/api/v1/plans/{id:[0-9]+}/publish", want: map[string]int{S: 200, W: 403, V: 403},
 			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/publish"), map[string]any{} }},
+		{method: "GET", route: "/api/v1/me/route", noForeign: true, want: map[string]int{S: 403, W: 200, V: 403},
+			target: func(f *fixture, own bool) (string, any) {
+				if _, err := f.store.PublishPlan(context.Background(), data.PublishInput{PlanID: planA, AreaID: f.areaA,
+					Date: time.Now().In(mustZone(t, DefaultTimeZone)), TimeZone: DefaultTimeZone}); err != nil {
+					t.Fatal(err)
+				}
+				return "/api/v1/me/route", nil
+			}},
+		{method: "POST", route: "/api/v1/workers/{id:[0-9]+}/signin-codes", want: map[string]int{S: 201, W: 403, V: 403},
+			target: func(f *fixture, own bool) (string, any) {
+				return fmt.Sprintf("/api/v1/workers/%d/signin-codes", pick(own, f.workerA, f.workerB)), nil
+			}},
 	}
 }
