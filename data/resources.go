@@ -50,15 +50,17 @@ type AreaRecord struct {
 	ParentID  *int64          `json:"parent_id"`
 	Geometry  json.RawMessage `json:"geometry"`
 	UpdatedAt string          `json:"updated_at"`
+	// TimeZone is the area's own IANA zone; nil inherits the parent's (see AreaTimeZone).
+	TimeZone *string `json:"time_zone"`
 }
 
 const areaColumns = `id, source_id, name, kind, level, parent_id, ST_AsGeoJSON(geom, 7)::text,
-	to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+	to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), time_zone`
 
 func scanArea(row pgx.Row) (AreaRecord, error) {
 	var a AreaRecord
 	var geom string
-	err := row.Scan(&a.ID, &a.SourceID, &a.Name, &a.Kind, &a.Level, &a.ParentID, &geom, &a.UpdatedAt)
+	err := row.Scan(&a.ID, &a.SourceID, &a.Name, &a.Kind, &a.Level, &a.ParentID, &geom, &a.UpdatedAt, &a.TimeZone)
 	a.Geometry = json.RawMessage(geom)
 	return a, err
 }
