@@ -2,7 +2,10 @@ package api
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/gridsweep/gridsweep/data"
 )
@@ -13,7 +16,7 @@ func TestTileLayerRegistry(t *testing.T) {
 		Live: true, ChangedBy: []string{data.LayerCoverage}}
 	ls := newTileLayers(append(data.TileLayers(), probe))
 
-	if got := ls.routePattern(heatRaster); got != "streets|shops|stations|coverage|heat|probe|heat-raster" {
+	if got := ls.routePattern(heatRaster); got != "streets|shops|stations|coverage|heat|plan-coverage|probe|heat-raster" {
 		t.Errorf("route pattern %q", got)
 	}
 	for _, tc := range []struct {
@@ -35,10 +38,10 @@ func TestTileLayerRegistry(t *testing.T) {
 		changed []string
 		stale   []string
 	}{
-		{[]string{"coverage", "heat"}, []string{"coverage", "heat", "probe"}},
-		{[]string{"coverage"}, []string{"coverage", "probe"}},
+		{[]string{"coverage", "heat"}, []string{"coverage", "heat", "plan-coverage", "probe"}},
+		{[]string{"coverage"}, []string{"coverage", "plan-coverage", "probe"}},
 		{[]string{"shops"}, []string{"shops"}},
-		{[]string{"streets", "coverage"}, []string{"streets", "coverage", "probe"}},
+		{[]string{"streets", "coverage"}, []string{"streets", "coverage", "plan-coverage", "probe"}},
 		{[]string{"unknown"}, nil},
 	} {
 		if got := ls.stale(tc.changed); !slices.Equal(got, tc.stale) {
@@ -46,8 +49,8 @@ func TestTileLayerRegistry(t *testing.T) {
 		}
 	}
 	ts := &tileService{layers: ls}
-	if got := ts.derivedLayers([]string{"coverage", "heat"}); !slices.Equal(got, []string{"probe"}) {
-		t.Errorf("derived layers %v, want [probe]", got)
+	if got := ts.derivedLayers([]string{"coverage", "heat"}); !slices.Equal(got, []string{"plan-coverage", "probe"}) {
+		t.Errorf("derived layers %v, want [plan-coverage probe]", got)
 	}
 	if got := ts.derivedLayers([]string{"shops"}); len(got) != 0 {
 		t.Errorf("shops changes derive %v", got)
@@ -72,6 +75,7 @@ func TestTileParamsAndCachePolicyComeFromTheLayer(t *testing.T) {
 	want := map[string]string{
 		data.LayerStreets: cacheControlBase, data.LayerStations: cacheControlBase,
 		data.LayerShops: cacheControlLive, data.LayerCoverage: cacheControlLive, data.LayerHeat: cacheControlLive,
+		data.LayerPlanCoverage: cacheControlLive,
 	}
 	for _, l := range data.TileLayers() {
 		if w, ok := want[l.Name]; ok && cacheControl(l) != w {
@@ -79,6 +83,42 @@ func TestTileParamsAndCachePolicyComeFromTheLayer(t *testing.T) {
 		}
 		if l.Description == "" || len(l.Fields) == 0 || len(l.ChangedBy) == 0 {
 			t.Errorf("%s: incomplete registry entry %+v", l.Name, l)
+		}
+	}
+}
+
+// The OpenAPI document lists exactly the registered layers: a layer added in data/ shows
+// up here as a failure until it is documented.
+func TestOpenAPIListsEveryTileLayer(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]yaml.Node `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(openapiYAML, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ls := newTileLayers(data.TileLayers())
+	for path, extra := range map[string][]string{"/tiles/{layer}/{z}/{x}/{y}.mvt": nil, "/tiles/{layer}.json": {heatRaster}} {
+		var op struct {
+			Parameters []struct {
+				Name   string `yaml:"name"`
+				Schema struct {
+					Enum []string `yaml:"enum"`
+				} `yaml:"schema"`
+			} `yaml:"parameters"`
+		}
+		node := doc.Paths[path]["get"]
+		if err := node.Decode(&op); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var enum []string
+		for _, p := range op.Parameters {
+			if p.Name == "layer" {
+				enum = p.Schema.Enum
+			}
+		}
+		want := strings.Split(ls.routePattern(extra...), "|")
+		if !slices.Equal(enum, want) {
+			t.Errorf("%s: layer enum %v, want %v", path, enum, want)
 		}
 	}
 }

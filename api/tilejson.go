@@ -67,8 +67,7 @@ func (ts *tileService) handleTileJSON(w http.ResponseWriter, r *http.Request) er
 		MaxZoom:     geo.MaxTileZoom,
 		Bounds:      []float64{-180, -85.0511, 180, 85.0511},
 	}
-	area := tq.filter.AreaID
-	b, ok, err := ts.s.store.LayerBounds(r.Context(), layer.Name, area)
+	b, ok, err := ts.s.store.LayerBounds(r.Context(), layer.Name, tq.area)
 	if err != nil {
 		return err
 	}

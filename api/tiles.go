@@ -138,6 +138,8 @@ type tileQuery struct {
 	filter data.CoverageFilter
 	// key is the filter in canonical form: the cache key part and what TileJSON repeats.
 	key url.Values
+	// area bounds the layer's features for TileJSON: the filter's area, else the plan's.
+	area int64
 }
 
 // parseTileQuery validates the query of a layer's tile URL against the parameters of its
@@ -213,6 +215,10 @@ func (ts *tileService) parseTileQuery(r *http.Request, name string, layer data.T
 		if err := ts.s.requireArea(r, area); err != nil {
 			return out, err
 		}
+		out.area = area
+	}
+	if f.AreaID != 0 {
+		out.area = f.AreaID
 	}
 	if f.WorkerID != 0 {
 		area, err := ts.s.store.WorkerAreaID(r.Context(), f.WorkerID)

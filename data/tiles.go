@@ -136,7 +136,7 @@ type tileSource interface {
 }
 
 // tileSources registers every vector tile layer, in the order TileLayers lists them.
-var tileSources = []tileSource{streetsTiles{}, shopsTiles{}, stationsTiles{}, coverageTiles{}, heatTiles{}}
+var tileSources = []tileSource{streetsTiles{}, shopsTiles{}, stationsTiles{}, coverageTiles{}, heatTiles{}, planCoverageTiles{}}
 
 func tileSourceOf(name string) (tileSource, bool) {
 	for _, s := range tileSources {
