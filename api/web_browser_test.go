@@ -18,7 +18,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gridsweep/gridsweep/data"
-	"github.com/gridsweep/gridsweep/web"
 )
 
 // chromiumPath is Debian's chromium, which scripts/browser-deps installs.
@@ -34,9 +33,9 @@ type browser struct {
 	shots   string
 }
 
-// newBrowser starts headless Chromium with a fresh profile. Without chromium or the
-// vendored map library the test is skipped, except under CI=true, where it fails: a CI run
-// that silently skipped the browser tests would prove nothing about the pages.
+// newBrowser starts headless Chromium with a fresh profile. Without chromium the test is
+// skipped, except under CI=true, where it fails: a CI run that silently skipped the
+// browser tests would prove nothing about the pages.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	need := func(ok bool, what string) {
@@ -50,7 +49,6 @@ func newBrowser(t *testing.T) *browser {
 	}
 	_, err := os.Stat(chromiumPath)
 	need(err == nil, chromiumPath+" (run scripts/browser-deps)")
-	need(web.HasMapLibrary(), "MapLibre in web/static/vendor (run make web-deps)")
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),

@@ -12,13 +12,14 @@ import (
 // API token once; only its hash is stored.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		return usageErrorf("gridsweep token create --role supervisor|worker|viewer --area AREA [--worker ID] [--label TEXT]")
+		return usageErrorf("gridsweep token create --role supervisor|worker|viewer --area AREA [--worker ID] [--label TEXT] [--origins URL,URL]")
 	}
 	fs := newFlags("token create", stderr)
 	roleFlag := fs.String("role", "", "supervisor, worker or viewer")
 	areaFlag := fs.String("area", "", "area id, source id or name the token is scoped to")
 	workerFlag := fs.Int64("worker", 0, "worker id (worker tokens only)")
 	labelFlag := fs.String("label", "", "a note saying who holds the token")
+	originsFlag := fs.String("origins", "", "viewer tokens: comma-separated browser origins (https://dash.example) that may use the token and frame its embed; default any")
 	dbFlag := databaseFlag(fs)
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
@@ -42,9 +43,9 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	secret, tok, err := store.CreateToken(ctx, data.NewTokenParams{
+	secret, tok, err := store.CreateTokenForOrigins(ctx, data.NewTokenParams{
 		Role: *roleFlag, AreaID: area, WorkerID: *workerFlag, Label: *labelFlag,
-	})
+	}, splitList(*originsFlag))
 	if err != nil {
 		return err
 	}
