@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/gridsweep/gridsweep/routing/matching"
 )
 
 // This file pairs a set of nodes at exactly minimum total shortest-path distance (the
@@ -14,7 +16,7 @@ import (
 //
 //  1. candidates: each node's nearestPartners nearest other nodes, from bounded
 //     searches, plus the pairs of a greedy perfect matching so that one exists;
-//  2. an optimal matching of the candidates with its dual certificate (matching.go);
+//  2. an optimal matching of the candidates with its dual certificate (package matching);
 //  3. pricing: a pair u, v can only have negative reduced cost when 2·d(u,v) < y_u + y_v
 //     (doubled duals; blossom terms only add), so when y_v ≤ y_u, d(u,v) < y_u. One
 //     search from each u bounded at y_u finds every such pair; the violated ones join
@@ -42,7 +44,7 @@ type exactPairing struct {
 	cost   int64    // total distance, in the weights' unit
 	rounds int      // blossom runs (1 when the first candidates sufficed)
 	edges  int      // candidate pairs in the last run
-	duals  *matchingDuals
+	duals  *matching.Duals
 }
 
 // exactPairs returns a minimum total distance perfect matching of nodes (distinct node
@@ -87,26 +89,26 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 		return eu, ev, cw
 	}
 	eu, ev, cw := split(cand)
-	m, err := solveMatching(ctx, n, eu, ev, cw)
+	m, err := matching.Solve(ctx, n, eu, ev, cw)
 	for {
 		if err != nil {
 			return nil, fmt.Errorf("exact matching: %w", err)
 		}
 		res.rounds++
 		res.edges = len(cand)
-		duals := m.duals()
+		duals := m.Duals()
 		if err := checkCandidateDuals(duals, cand); err != nil {
 			return nil, err
 		}
 		violated := g.priceClosure(nodes, index, w, duals, threads)
 		if len(violated) == 0 {
 			res.duals = duals
-			for i, j := range m.mates() {
+			for i, j := range m.Mates() {
 				if int32(i) < j {
 					res.pairs = append(res.pairs, [2]int{nodes[i], nodes[j]})
 				}
 			}
-			res.cost = duals.costDbl / (2 * duals.scale)
+			res.cost = duals.Cost / (2 * duals.Scale)
 			return res, nil
 		}
 		before := len(cand)
@@ -115,27 +117,27 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 			return nil, fmt.Errorf("exact matching: pricing found known pairs (internal error)")
 		}
 		// Go on from the last optimum with the violated pairs added.
-		m.addEdges(split(violated))
-		err = m.run(ctx)
+		m.AddEdges(split(violated))
+		err = m.Run(ctx)
 	}
 }
 
 // checkCandidateDuals verifies the certificate on the candidate graph: every candidate's
 // reduced cost non-negative, every z non-negative and the dual objective equal to the
 // matching's cost. Pricing then extends feasibility to every other pair.
-func checkCandidateDuals(d *matchingDuals, cand []candidatePair) error {
-	for _, z := range d.z {
+func checkCandidateDuals(d *matching.Duals, cand []candidatePair) error {
+	for _, z := range d.Z {
 		if z < 0 {
 			return fmt.Errorf("exact matching: negative odd-set dual %d (internal error)", z)
 		}
 	}
 	for _, c := range cand {
-		if s := d.slackDbl(int(c.i), int(c.j), c.d); s < 0 {
+		if s := d.Slack(int(c.i), int(c.j), c.d); s < 0 {
 			return fmt.Errorf("exact matching: candidate %d-%d has reduced cost %d (internal error)", c.i, c.j, s)
 		}
 	}
-	if d.objDbl != d.costDbl {
-		return fmt.Errorf("exact matching: dual objective %d ≠ matching cost %d, doubled (internal error)", d.objDbl, d.costDbl)
+	if d.Objective != d.Cost {
+		return fmt.Errorf("exact matching: dual objective %d ≠ matching cost %d, doubled (internal error)", d.Objective, d.Cost)
 	}
 	return nil
 }
@@ -248,14 +250,14 @@ func (g *planGraph) greedyCompletion(nodes []int, index []int32, w []int64, cand
 // is negative: none when the matching is optimal for the closure. Only each node's
 // pricedPerNode most violated pairs are returned, so that a poor first candidate graph
 // (whose duals violate very many pairs) does not swamp the next run.
-func (g *planGraph) priceClosure(nodes []int, index []int32, w []int64, duals *matchingDuals, threads int) []candidatePair {
+func (g *planGraph) priceClosure(nodes []int, index []int32, w []int64, duals *matching.Duals, threads int) []candidatePair {
 	found := make([][]candidatePair, threads)
 	type viol struct {
 		p     candidatePair
 		slack int64
 	}
 	g.eachIndex(len(nodes), threads, func(worker int, s *undirSearch, i int) {
-		yi, sc := duals.y[i], duals.scale
+		yi, sc := duals.Y[i], duals.Scale
 		if yi <= 0 {
 			return
 		}
@@ -263,10 +265,10 @@ func (g *planGraph) priceClosure(nodes []int, index []int32, w []int64, duals *m
 		// Violation needs 2·sc·d < y_i + y_j ≤ 2·y_i (for the pairs priced from i).
 		s.run(nodes[i:i+1], (yi+sc-1)/sc, func(v int32, d int64) bool {
 			j := index[v]
-			if j < 0 || int(j) == i || 2*sc*d >= yi+duals.y[j] {
+			if j < 0 || int(j) == i || 2*sc*d >= yi+duals.Y[j] {
 				return false
 			}
-			if sl := duals.slackDbl(i, int(j), d); sl < 0 {
+			if sl := duals.Slack(i, int(j), d); sl < 0 {
 				mine = append(mine, viol{orderedPair(int32(i), j, d), sl})
 			}
 			return false

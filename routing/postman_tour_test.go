@@ -137,8 +137,8 @@ func TestPostmanTourHelsinkiOptimum(t *testing.T) {
 	if got := float64(res.cost) / 1000; math.Abs(got-20884.5) > 1 {
 		t.Errorf("matching costs %.1f m, want 20,884.5 m", got)
 	}
-	if res.duals.objDbl != 2*res.duals.scale*res.cost {
-		t.Errorf("dual objective %d, doubled cost %d", res.duals.objDbl, 2*res.cost)
+	if res.duals.Objective != 2*res.duals.Scale*res.cost {
+		t.Errorf("dual objective %d, doubled cost %d", res.duals.Objective, 2*res.cost)
 	}
 	if testing.Short() {
 		return
@@ -151,7 +151,7 @@ func TestPostmanTourHelsinkiOptimum(t *testing.T) {
 	for i, u := range odd {
 		s.run([]int{u}, planUnreachable, func(v int32, d int64) bool {
 			if j, ok := index[v]; ok && j != i {
-				if sl := res.duals.slackDbl(i, j, d); sl < 0 {
+				if sl := res.duals.Slack(i, j, d); sl < 0 {
 					t.Fatalf("pair %d-%d at %d mm has reduced cost %d", u, v, d, sl)
 				}
 			}

@@ -1,16 +1,16 @@
-package routing
+package matching
 
-// This file lets a solved matcher take more edges and go on from its optimum: the
-// pricing rounds of odd_matching.go add a few pairs at a time.
+// This file lets a solved matcher take more edges and go on from its optimum: pricing
+// rounds (routing's exact pairing of odd nodes) add a few pairs at a time.
 
-// addEdges adds edges (u, v, cost) to a solved matcher and repairs what they break, so
-// that run can go on from the previous optimum instead of starting over. Only the
+// AddEdges adds edges (eu[k], ev[k], cost w[k]) to a solved matcher and repairs what they
+// break, so that Run can go on from the previous optimum instead of starting over. Only the
 // neighbourhood of a violated new edge is undone: the blossoms around its ends are
 // dissolved (each member's dual lowered by half the blossom's z keeps every edge feasible
 // and every edge inside tight), its ends' duals lowered until it is feasible, and matched
 // pairs that are no longer tight are unmatched. Everything is doubled first so that these
 // changes stay even and the free vertices keep one parity.
-func (m *blossomMatcher) addEdges(eu, ev []int32, w []int64) {
+func (m *Matcher) AddEdges(eu, ev []int32, w []int64) {
 	for i := range m.dual {
 		m.dual[i] *= 2
 	}
@@ -51,7 +51,7 @@ func (m *blossomMatcher) addEdges(eu, ev []int32, w []int64) {
 }
 
 // fullSlack is edge k's reduced cost including the z of the blossoms holding both ends.
-func (m *blossomMatcher) fullSlack(k int32) int64 {
+func (m *Matcher) fullSlack(k int32) int64 {
 	s := m.slack(k)
 	u, v := m.end[2*k], m.end[2*k+1]
 	for b := m.parent[u]; b != -1; b = m.parent[b] {
@@ -65,14 +65,14 @@ func (m *blossomMatcher) fullSlack(k int32) int64 {
 }
 
 // makeTrivial dissolves every blossom holding v, outermost first.
-func (m *blossomMatcher) makeTrivial(v int32) {
+func (m *Matcher) makeTrivial(v int32) {
 	for m.inBlossom[v] != v {
 		m.dissolve(m.inBlossom[v])
 	}
 }
 
 // dissolve removes top-level blossom b, moving its z onto its members' duals.
-func (m *blossomMatcher) dissolve(b int32) {
+func (m *Matcher) dissolve(b int32) {
 	half := m.dual[b] / 2
 	for _, x := range m.leaves(b, nil) {
 		m.dual[x] -= half
@@ -89,7 +89,7 @@ func (m *blossomMatcher) dissolve(b int32) {
 	m.unmatchIfLoose(base)
 }
 
-func (m *blossomMatcher) unmatchIfLoose(v int32) {
+func (m *Matcher) unmatchIfLoose(v int32) {
 	p := m.mate[v]
 	if p < 0 || m.fullSlack(p>>1) == 0 {
 		return

@@ -1,4 +1,4 @@
-package routing
+package matching
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 //
 // Every perfect matching is feasible for the primal, so a feasible dual whose objective
 // equals a matching's cost proves that matching optimal (weak duality). The algorithm ends
-// with such a pair; matchingDuals keeps the dual so that callers can extend the proof to
-// pairs the sparse graph left out (see tjoin.go).
+// with such a pair; Duals keeps the dual so that callers can extend the proof to
+// pairs the sparse graph left out (routing does so for a metric closure).
 //
 // All values are kept doubled (weights 2w, duals 2y and 2z) so that they stay integers:
 // every vertex starts with the same dual, so all free vertices have equal duals throughout
@@ -33,17 +33,17 @@ const (
 	labelCrumb int8 = 4 // marks outer blossoms visited by traceBack
 )
 
-// errNoPerfectMatching is returned when the graph has no perfect matching.
-var errNoPerfectMatching = errors.New("matching: the graph has no perfect matching")
+// ErrNoPerfectMatching is returned when the graph has no perfect matching.
+var ErrNoPerfectMatching = errors.New("matching: the graph has no perfect matching")
 
-// blossomMatcher holds the state of one run. Vertices are 0..n-1, blossoms n..2n-1; a
+// Matcher holds the state of one run. Vertices are 0..n-1, blossoms n..2n-1; a
 // vertex is its own trivial blossom. Edge k has endpoints 2k (at eu[k]) and 2k+1 (at
 // ev[k]); endpoint p's vertex is end[p] and p^1 is the other end of the same edge.
-type blossomMatcher struct {
+type Matcher struct {
 	n        int
 	end      []int32
 	w2       []int64   // weights × 2 × scale
-	scale    int64     // doubled by each addEdges, so that its repairs stay in even integers
+	scale    int64     // doubled by each AddEdges, so that its repairs stay in even integers
 	incident [][]int32 // per vertex, the far endpoints of its edges
 
 	mate      []int32 // per vertex, the far endpoint of its matched edge, or -1
@@ -69,33 +69,24 @@ type blossomMatcher struct {
 	buf       []int32
 }
 
-// minCostPerfectMatching returns, for a graph on n vertices with edges (eu[k], ev[k]) of
-// cost w[k] ≥ 0, a minimum-cost perfect matching as mate (mate[v] is v's partner) and the
-// duals that prove it optimal on this graph.
-func minCostPerfectMatching(ctx context.Context, n int, eu, ev []int32, w []int64) ([]int32, *matchingDuals, error) {
-	m, err := solveMatching(ctx, n, eu, ev, w)
-	if err != nil {
-		return nil, nil, err
-	}
-	return m.mates(), m.duals(), nil
-}
-
-// solveMatching returns the solved matcher, which can take more edges (addEdges) and be
-// run again from where it stopped.
-func solveMatching(ctx context.Context, n int, eu, ev []int32, w []int64) (*blossomMatcher, error) {
+// Solve returns a minimum-cost perfect matching of the graph on n vertices with edges
+// (eu[k], ev[k]) of cost w[k] ≥ 0, as a solved Matcher: read it with Mates and Duals, or
+// give it more edges (AddEdges) and Run it again from where it stopped. The error wraps
+// ErrNoPerfectMatching when the graph has no perfect matching, or is ctx's error.
+func Solve(ctx context.Context, n int, eu, ev []int32, w []int64) (*Matcher, error) {
 	if n%2 == 1 {
-		return nil, fmt.Errorf("matching: %d vertices: %w", n, errNoPerfectMatching)
+		return nil, fmt.Errorf("matching: %d vertices: %w", n, ErrNoPerfectMatching)
 	}
 	m := newBlossomMatcher(n, eu, ev, w)
 	m.greedyStart()
-	if err := m.run(ctx); err != nil {
+	if err := m.Run(ctx); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// mates returns each vertex's partner.
-func (m *blossomMatcher) mates() []int32 {
+// Mates returns each vertex's partner: mate[v] is the vertex matched to v.
+func (m *Matcher) Mates() []int32 {
 	mate := make([]int32, m.n)
 	for v := range mate {
 		mate[v] = m.end[m.mate[v]]
@@ -103,8 +94,8 @@ func (m *blossomMatcher) mates() []int32 {
 	return mate
 }
 
-func newBlossomMatcher(n int, eu, ev []int32, w []int64) *blossomMatcher {
-	m := &blossomMatcher{n: n, scale: 1}
+func newBlossomMatcher(n int, eu, ev []int32, w []int64) *Matcher {
+	m := &Matcher{n: n, scale: 1}
 	m.end = make([]int32, 0, 2*len(eu))
 	m.w2 = make([]int64, 0, len(eu))
 	m.incident = make([][]int32, n)
@@ -159,7 +150,7 @@ func newBlossomMatcher(n int, eu, ev []int32, w []int64) *blossomMatcher {
 // cost), which keeps every edge feasible, and matches tight edges greedily. Free vertices
 // must start with duals of one parity (see the file comment), so odd ones are lowered by
 // one.
-func (m *blossomMatcher) greedyStart() {
+func (m *Matcher) greedyStart() {
 	for v := 0; v < m.n; v++ {
 		m.dual[v] = -1
 	}
@@ -191,12 +182,12 @@ func (m *blossomMatcher) greedyStart() {
 	}
 }
 
-func (m *blossomMatcher) slack(k int32) int64 {
+func (m *Matcher) slack(k int32) int64 {
 	return m.w2[k] - m.dual[m.end[2*k]] - m.dual[m.end[2*k+1]]
 }
 
 // leaves appends the vertices inside blossom b to out.
-func (m *blossomMatcher) leaves(b int32, out []int32) []int32 {
+func (m *Matcher) leaves(b int32, out []int32) []int32 {
 	if int(b) < m.n {
 		return append(out, b)
 	}
@@ -206,9 +197,9 @@ func (m *blossomMatcher) leaves(b int32, out []int32) []int32 {
 	return out
 }
 
-// run is the stage loop: each stage labels every free vertex as a root, grows the trees
+// Run solves from the current state (after AddEdges). It is the stage loop: each stage labels every free vertex as a root, grows the trees
 // over tight edges (changing duals when none is left) and ends with one augmentation.
-func (m *blossomMatcher) run(ctx context.Context) error {
+func (m *Matcher) Run(ctx context.Context) error {
 	for stage := 0; ; stage++ {
 		if stage%16 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -242,7 +233,7 @@ func (m *blossomMatcher) run(ctx context.Context) error {
 	}
 }
 
-func (m *blossomMatcher) startStage() {
+func (m *Matcher) startStage() {
 	clear(m.label)
 	for i := range m.best {
 		m.best[i] = -1
@@ -262,7 +253,7 @@ func (m *blossomMatcher) startStage() {
 }
 
 // grow scans the queued outer vertices; it reports whether it augmented the matching.
-func (m *blossomMatcher) grow() bool {
+func (m *Matcher) grow() bool {
 	for len(m.queue) > 0 {
 		v := m.queue[len(m.queue)-1]
 		m.queue = m.queue[:len(m.queue)-1]
@@ -316,7 +307,7 @@ func (m *blossomMatcher) grow() bool {
 
 // changeDuals moves the duals by the largest step that keeps them feasible and acts on
 // what the step made possible: a new tight edge, or an inner blossom to expand.
-func (m *blossomMatcher) changeDuals() error {
+func (m *Matcher) changeDuals() error {
 	const none = int64(1) << 62
 	delta, kind, arg := none, 0, int32(-1)
 	// Only what this stage labelled or reached can bound the step: scanning those lists
@@ -346,7 +337,7 @@ func (m *blossomMatcher) changeDuals() error {
 		}
 	}
 	if kind == 0 {
-		return errNoPerfectMatching
+		return ErrNoPerfectMatching
 	}
 	m.stampNow++
 	for _, b := range m.labelled {
@@ -385,7 +376,7 @@ func (m *blossomMatcher) changeDuals() error {
 
 // assignLabel labels w's top-level blossom, reached through endpoint p. An inner blossom's
 // base is matched (only free vertices are roots), and its mate becomes outer.
-func (m *blossomMatcher) assignLabel(w int32, t int8, p int32) {
+func (m *Matcher) assignLabel(w int32, t int8, p int32) {
 	b := m.inBlossom[w]
 	m.labelled = append(m.labelled, b)
 	m.label[w], m.label[b] = t, t
@@ -402,7 +393,7 @@ func (m *blossomMatcher) assignLabel(w int32, t int8, p int32) {
 // traceBack walks from outer vertices v and w toward their roots, alternately, and returns
 // the base of the first blossom both reach (a new blossom closes there), or -1 when the
 // roots differ (an augmenting path).
-func (m *blossomMatcher) traceBack(v, w int32) int32 {
+func (m *Matcher) traceBack(v, w int32) int32 {
 	path := m.buf[:0]
 	base := int32(-1)
 	for v != -1 {
@@ -431,7 +422,7 @@ func (m *blossomMatcher) traceBack(v, w int32) int32 {
 }
 
 // addBlossom makes a new outer blossom from the odd cycle closed by edge k through base.
-func (m *blossomMatcher) addBlossom(base, k int32) {
+func (m *Matcher) addBlossom(base, k int32) {
 	v, w := m.end[2*k], m.end[2*k+1]
 	bb := m.inBlossom[base]
 	bv, bw := m.inBlossom[v], m.inBlossom[w]
@@ -480,7 +471,7 @@ func (m *blossomMatcher) addBlossom(base, k int32) {
 
 // mergeBest computes the new blossom's least-slack edges to each other outer blossom from
 // those of its children (or from all their edges when a child kept no list).
-func (m *blossomMatcher) mergeBest(b int32, path []int32) {
+func (m *Matcher) mergeBest(b int32, path []int32) {
 	var touched []int32
 	consider := func(k int32) {
 		i, j := m.end[2*k], m.end[2*k+1]
@@ -536,7 +527,7 @@ func wrap(j, n int) int {
 // outer blossoms with z = 0 go too; during a stage b is inner with z = 0, and its
 // children on the even path from its entry to its base are relabelled so that the tree
 // stays alternating.
-func (m *blossomMatcher) expand(b int32, endStage bool) {
+func (m *Matcher) expand(b int32, endStage bool) {
 	for _, s := range m.childs[b] {
 		m.parent[s] = -1
 		switch {
@@ -557,7 +548,7 @@ func (m *blossomMatcher) expand(b int32, endStage bool) {
 }
 
 // recycle returns blossom slot b to the pool.
-func (m *blossomMatcher) recycle(b int32) {
+func (m *Matcher) recycle(b int32) {
 	m.label[b], m.labelEnd[b] = labelFree, -1
 	m.parent[b] = -1
 	m.childs[b], m.endps[b] = nil, nil
@@ -571,7 +562,7 @@ func (m *blossomMatcher) recycle(b int32) {
 // relabelExpanded gives the children of an expanded inner blossom their labels: the ones
 // on the even-length way round from the entry child to the base alternate inner/outer,
 // the others are free unless an outer vertex already reached them.
-func (m *blossomMatcher) relabelExpanded(b int32) {
+func (m *Matcher) relabelExpanded(b int32) {
 	childs, endps := m.childs[b], m.endps[b]
 	L := len(childs)
 	entry := m.inBlossom[m.end[m.labelEnd[b]^1]]
@@ -626,7 +617,7 @@ func (m *blossomMatcher) relabelExpanded(b int32) {
 
 // rotate rematches blossom b so that vertex v becomes its base, recursively inside
 // sub-blossoms, by flipping the even-length way round from v's child to the base child.
-func (m *blossomMatcher) rotate(b, v int32) {
+func (m *Matcher) rotate(b, v int32) {
 	t := v
 	for m.parent[t] != b {
 		t = m.parent[t]
@@ -667,7 +658,7 @@ func (m *blossomMatcher) rotate(b, v int32) {
 }
 
 // augment flips the augmenting path through edge k (between two trees) back to both roots.
-func (m *blossomMatcher) augment(k int32) {
+func (m *Matcher) augment(k int32) {
 	for side := int32(0); side < 2; side++ {
 		s := m.end[2*k+side]
 		p := 2*k + 1 - side

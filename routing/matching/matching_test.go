@@ -1,4 +1,4 @@
-package routing
+package matching
 
 import (
 	"context"
@@ -56,10 +56,11 @@ func solveDense(t *testing.T, c [][]int64) (int64, error) {
 			}
 		}
 	}
-	mate, duals, err := minCostPerfectMatching(context.Background(), n, eu, ev, w)
+	m, err := Solve(context.Background(), n, eu, ev, w)
 	if err != nil {
 		return 0, err
 	}
+	mate, duals := m.Mates(), m.Duals()
 	var cost int64
 	for i, j := range mate {
 		if j < 0 || int(mate[j]) != i || int(j) == i || c[i][j] == noEdge {
@@ -72,19 +73,19 @@ func solveDense(t *testing.T, c [][]int64) (int64, error) {
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
 			if c[i][j] != noEdge {
-				if s := duals.slackDbl(i, j, c[i][j]); s < 0 {
+				if s := duals.Slack(i, j, c[i][j]); s < 0 {
 					t.Fatalf("edge %d-%d (cost %d) has reduced cost %d", i, j, c[i][j], s)
 				}
 			}
 		}
 	}
-	for _, z := range duals.z {
+	for _, z := range duals.Z {
 		if z < 0 {
 			t.Fatalf("negative z %d", z)
 		}
 	}
-	if duals.objDbl != 2*cost || duals.costDbl != 2*cost {
-		t.Fatalf("dual objective %d, matching cost %d (doubled %d)", duals.objDbl, cost, duals.costDbl)
+	if duals.Objective != 2*cost || duals.Cost != 2*cost {
+		t.Fatalf("dual objective %d, matching cost %d (doubled %d)", duals.Objective, cost, duals.Cost)
 	}
 	return cost, nil
 }
@@ -127,7 +128,7 @@ func TestMatchingAgainstBruteForce(t *testing.T) {
 				want := bruteMatching(c)
 				got, err := solveDense(t, c)
 				if want < 0 {
-					if !errors.Is(err, errNoPerfectMatching) {
+					if !errors.Is(err, ErrNoPerfectMatching) {
 						t.Fatalf("trial %d: no perfect matching exists, got cost %d err %v", trial, got, err)
 					}
 					continue
@@ -183,7 +184,7 @@ func TestMatchingSmallCases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := solveDense(t, tc.c)
 			if tc.want < 0 {
-				if !errors.Is(err, errNoPerfectMatching) {
+				if !errors.Is(err, ErrNoPerfectMatching) {
 					t.Fatalf("got %d, %v; want no perfect matching", got, err)
 				}
 				return
@@ -225,7 +226,7 @@ func TestMatchingNestedBlossoms(t *testing.T) {
 		want := bruteMatching(c)
 		got, err := solveDense(t, c)
 		if want < 0 {
-			if !errors.Is(err, errNoPerfectMatching) {
+			if !errors.Is(err, ErrNoPerfectMatching) {
 				t.Fatalf("trial %d: got %d, %v; want no perfect matching", trial, got, err)
 			}
 			continue
@@ -246,7 +247,7 @@ func FuzzMatching(f *testing.F) {
 		want := bruteMatching(c)
 		got, err := solveDense(t, c)
 		if want < 0 {
-			if !errors.Is(err, errNoPerfectMatching) {
+			if !errors.Is(err, ErrNoPerfectMatching) {
 				t.Fatalf("got %d, %v; want no perfect matching", got, err)
 			}
 			return
@@ -278,7 +279,7 @@ func TestMatchingAddEdges(t *testing.T) {
 				}
 			}
 		}
-		m, err := solveMatching(context.Background(), n, eu, ev, w)
+		m, err := Solve(context.Background(), n, eu, ev, w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,12 +291,12 @@ func TestMatchingAddEdges(t *testing.T) {
 				au, av, aw = append(au, int32(r[0])), append(av, int32(r[1])), append(aw, r[2])
 			}
 			rest = rest[k:]
-			m.addEdges(au, av, aw)
-			if err := m.run(context.Background()); err != nil {
+			m.AddEdges(au, av, aw)
+			if err := m.Run(context.Background()); err != nil {
 				t.Fatalf("trial %d: %v", trial, err)
 			}
 		}
-		mate, d := m.mates(), m.duals()
+		mate, d := m.Mates(), m.Duals()
 		var cost int64
 		for i, j := range mate {
 			if int(mate[j]) != i || int(j) == i {
@@ -307,13 +308,13 @@ func TestMatchingAddEdges(t *testing.T) {
 		}
 		for i := 0; i < n; i++ {
 			for j := i + 1; j < n; j++ {
-				if s := d.slackDbl(i, j, c[i][j]); s < 0 {
+				if s := d.Slack(i, j, c[i][j]); s < 0 {
 					t.Fatalf("trial %d: pair %d-%d reduced cost %d", trial, i, j, s)
 				}
 			}
 		}
-		if cost != want || d.costDbl != 2*d.scale*cost || d.objDbl != d.costDbl {
-			t.Fatalf("trial %d (n=%d): cost %d (duals %d/%d, scale %d), brute force %d", trial, n, cost, d.objDbl, d.costDbl, d.scale, want)
+		if cost != want || d.Cost != 2*d.Scale*cost || d.Objective != d.Cost {
+			t.Fatalf("trial %d (n=%d): cost %d (duals %d/%d, scale %d), brute force %d", trial, n, cost, d.Objective, d.Cost, d.Scale, want)
 		}
 	}
 }
