@@ -21,6 +21,9 @@ func (s *server) registerDay(r *mux.Router, v1 string) {
 	a("/plans/{id:[0-9]+}/publish", sup, s.handlePublishPlan, http.MethodPost)
 	a("/me/route", []string{data.RoleWorker}, s.handleMyRoute, http.MethodGet)
 	a("/workers/{id:[0-9]+}/signin-codes", sup, s.handleCreateSigninCode, http.MethodPost)
+	a("/tokens", sup, s.handleListTokens, http.MethodGet)
+	a("/tokens", sup, s.handleCreateToken, http.MethodPost)
+	a("/tokens/{id:[0-9]+}", sup, s.handleRevokeToken, http.MethodDelete)
 	// The exchange needs no token: the code is the credential.
 	r.Handle(v1+"/signin", s.serve(s.handleSignin)).Methods(http.MethodPost)
 }

@@ -41,5 +41,21 @@ func dayAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCase {
 			target: func(f *fixture, own bool) (string, any) {
 				return fmt.Sprintf("/api/v1/workers/%d/signin-codes", pick(own, f.workerA, f.workerB)), nil
 			}},
+		{method: "GET", route: "/api/v1/tokens", want: map[string]int{S: 200, W: 403, V: 403},
+			target: func(f *fixture, own bool) (string, any) {
+				return fmt.Sprintf("/api/v1/tokens?area=%d", pick(own, f.areaA, f.areaB)), nil
+			}},
+		{method: "POST", route: "/api/v1/tokens", want: map[string]int{S: 201, W: 403, V: 403},
+			target: func(f *fixture, own bool) (string, any) {
+				return "/api/v1/tokens", map[string]any{"role": "viewer", "area_id": pick(own, f.areaA, f.areaB)}
+			}},
+		{method: "DELETE", route: "/api/v1/tokens/{id:[0-9]+}", want: map[string]int{S: 204, W: 403, V: 403},
+			target: func(f *fixture, own bool) (string, any) {
+				_, tok, err := f.store.CreateToken(context.Background(), data.NewTokenParams{Role: data.RoleViewer, AreaID: pick(own, f.areaA, f.areaB)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprintf("/api/v1/tokens/%d", tok.ID), nil
+			}},
 	}
 }

@@ -96,3 +96,29 @@ func (s *Store) GetToken(ctx context.Context, id int64) (TokenRecord, error) {
 	}
 	return t, nil
 }
+
+// ParseTokenExpiry reads how long a new token lives: a count of days, hours or minutes
+// ("30d", "12h", "90m"), an RFC 3339 instant, or "never". never reports true for "never".
+// The instant must lie in the future.
+func ParseTokenExpiry(s string, now time.Time) (at *time.Time, never bool, err error) {
+	if s == "never" {
+		return nil, true, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		if !t.After(now) {
+			return nil, false, fmt.Errorf("expiry %s is in the past", s)
+		}
+		return &t, false, nil
+	}
+	unit := map[byte]time.Duration{'d': 24 * time.Hour, 'h': time.Hour, 'm': time.Minute}
+	if len(s) >= 2 {
+		if u, ok := unit[s[len(s)-1]]; ok {
+			var n int64
+			if _, err := fmt.Sscanf(s[:len(s)-1], "%d", &n); err == nil && n > 0 && n <= 100*366 && fmt.Sprint(n) == s[:len(s)-1] {
+				t := now.Add(time.Duration(n) * u)
+				return &t, false, nil
+			}
+		}
+	}
+	return nil, false, fmt.Errorf("expiry %q: give a count of days, hours or minutes (30d, 12h, 90m), an RFC 3339 time or never", s)
+}
