@@ -123,3 +123,50 @@ func TestWorkerDayInBrowser(t *testing.T) {
 	b.screenshot("worker-today-zh")
 	b.do("desktop viewport", chromedp.ResetViewport())
 }
+
+// TestTokensPageInBrowser manages tokens from the console's tokens page: a worker token
+// made with an expiry shows its secret once and works; revoked from the list, it is
+// refused at once.
+func TestTokensPageInBrowser(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t)
+	b.do("open the tokens page", chromedp.Navigate(fmt.Sprintf("%s/supervisor/tokens?token=%s", srv.URL, f.tok["supervisor:A"])))
+	b.wait("page ready", `window.gridsweep && window.gridsweep.ready === true`, 30*time.Second)
+	if u := b.unnamedControls(); u != "" {
+		t.Errorf("controls without a name:\n%s", u)
+	}
+	b.do("make a worker token for Ann, 30 days",
+		chromedp.SetValue(chromedp.CSS(`#role`), "worker"),
+		chromedp.SetValue(chromedp.CSS(`#worker`), fmt.Sprint(f.workerA)),
+		chromedp.SetValue(chromedp.CSS(`#expires`), "30d"),
+		chromedp.SendKeys(chromedp.CSS(`#label`), "Ann's phone"),
+		chromedp.Click(chromedp.CSS(`#create`)))
+	b.wait("secret shown", `!document.getElementById('secretbox').hidden && document.getElementById('secret').value.length > 10`, 10*time.Second)
+	secret := evalJS[string](b, `document.getElementById('secret').value`)
+	if me := f.do("GET", "/api/v1/me", secret, nil); me.status != 200 || num(me.json["worker_id"]) != f.workerA {
+		t.Fatalf("the new token: %s", me)
+	}
+	id := int64(evalJS[float64](b, `Math.max(...window.gridsweep.state.tokens.map(t => t.id))`))
+	row := fmt.Sprintf(`#tokens tr[data-id="%d"]`, id)
+	cells := evalJS[[]string](b, `[...document.querySelectorAll('`+row+` td')].map(c => c.textContent)`)
+	if len(cells) != 8 || cells[1] != "Worker (phone)" || cells[2] != "Ann" || cells[3] != "Ann's phone" || cells[6] != "active" {
+		t.Errorf("the new token's row %q", cells)
+	}
+	if evalJS[bool](b, `document.getElementById('areafield').offsetParent !== null`) {
+		t.Error("the area field shows for a worker token (its area is the worker's)")
+	}
+	b.screenshot("tokens-created")
+	b.do("revoke it", chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`), chromedp.Click(chromedp.CSS(row+` button.revoke`)))
+	b.wait("gone from the active list", `document.getElementById('status').dataset.kind === 'ok' && !document.querySelector('`+row+`')`, 10*time.Second)
+	if me := f.do("GET", "/api/v1/me", secret, nil); me.status != 401 {
+		t.Fatalf("the revoked token: %s, want 401", me)
+	}
+	b.do("show all tokens", chromedp.Click(chromedp.CSS(`#onlyactive`)))
+	b.wait("listed as revoked", `(document.querySelector('`+row+`') || {}).dataset?.status === 'revoked' && !document.querySelector('`+row+` button')`, 10*time.Second)
+	b.do("zh-CN", chromedp.SetValue(chromedp.CSS(`#lang`), "zh-CN"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('lang').dispatchEvent(new Event('change'))`))
+	b.wait("chinese", `document.querySelector('`+row+` td:nth-child(7)').textContent === '已吊销'`, 5*time.Second)
+	b.screenshot("tokens-zh")
+}

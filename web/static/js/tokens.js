@@ -31,7 +31,7 @@ function render() {
     const tr = document.createElement('tr');
     tr.dataset.id = String(tk.id);
     tr.dataset.status = tk.status;
-    for (const v of [tk.id, tk.role, who(tk), tk.label || '', when(tk.created_at), when(tk.expires_at), t('tok.st.' + tk.status)]) {
+    for (const v of [tk.id, t('tok.role.' + tk.role), who(tk), tk.label || '', when(tk.created_at), when(tk.expires_at), t('tok.st.' + tk.status)]) {
       const td = document.createElement('td');
       td.textContent = String(v);
       tr.append(td);
@@ -81,7 +81,7 @@ $('newtoken').addEventListener('submit', async (e) => {
   if ($('label').value.trim()) body.label = $('label').value.trim();
   try {
     const { json } = await api('/api/v1/tokens', { token: state.token, method: 'POST', body });
-    $('secretnote').textContent = t('tok.secret', { id: json.id });
+    announce($('secretnote'), 'tok.secret', { id: json.id });
     $('secret').value = json.token;
     $('copied').textContent = '';
     $('secretbox').hidden = false;
