@@ -90,7 +90,7 @@ export function setupLive(state, { openPlan, fail }) {
   });
 
   // ---- progress -------------------------------------------------------------------------
-  const workerName = (id) => (state.workers.find((w) => w.id === id) || {}).name || `#${id}`;
+  const workerName = (id) => (state.workers.find((w) => w.id === id) || live.progress?.workers.find((w) => w.worker === id) || {}).name || `#${id}`;
 
   function age(at) {
     const min = Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 60000));
@@ -203,8 +203,7 @@ export function setupLive(state, { openPlan, fail }) {
         const el = document.createElement('div');
         el.className = 'wpos';
         el.innerHTML = '<span class="dot"></span><span class="label"></span>';
-        m = new state.maplibregl.Marker({ element: el, anchor: 'left' });
-        m.addTo(map);
+        m = new state.maplibregl.Marker({ element: el, anchor: 'left' }).setLngLat([r.last_position.lon, r.last_position.lat]).addTo(map);
         live.markers.set(r.worker, m);
       }
       const el = m.getElement();
@@ -226,8 +225,18 @@ export function setupLive(state, { openPlan, fail }) {
       if (id.includes('coverage') && src && src.type === 'vector' && src.tiles) src.setTiles([...src.tiles]);
     }
     window.gridsweep.coverageReloads = (window.gridsweep.coverageReloads || 0) + 1;
-    // When the new tiles are drawn (tests measure a check-in's way to the console by it).
-    map.once('idle', () => { window.gridsweep.coverageAt = Date.now(); });
+    // When the new tiles are in (tests measure a check-in's way to the console by it): the
+    // reload starts with a content event, and the source is loaded again a few frames on.
+    const started = (e) => {
+      if (!e.sourceId.includes('coverage') || e.sourceDataType !== 'content') return;
+      map.off('sourcedata', started);
+      const check = () => {
+        if (map.isSourceLoaded(e.sourceId)) window.gridsweep.coverageAt = Date.now();
+        else requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    };
+    map.on('sourcedata', started);
   }
 
   function setProgress(p) {
