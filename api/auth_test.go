@@ -25,6 +25,8 @@ type matrixCase struct {
 	// noForeign marks endpoints that have no foreign variant (lists scoped to the token,
 	// a worker's own GPS).
 	noForeign bool
+	// stream marks event streams that never end by themselves: the request is cut short.
+	stream bool
 }
 
 var keySeq atomic.Int64
@@ -241,7 +243,11 @@ func TestAuthMatrix(t *testing.T) {
 					if r != "" {
 						tok = f.tok[r+":A"]
 					}
-					res := f.do(c.method, path, tok, body)
+					do := f.do
+					if c.stream {
+						do = f.doStream
+					}
+					res := do(c.method, path, tok, body)
 					want := http.StatusUnauthorized
 					switch {
 					case r == "":

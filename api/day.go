@@ -19,6 +19,9 @@ func (s *server) registerDay(r *mux.Router, v1 string) {
 	}
 	a("/plans", all, s.handleListPlans, http.MethodGet)
 	a("/plans/{id:[0-9]+}/publish", sup, s.handlePublishPlan, http.MethodPost)
+	supViewer := []string{data.RoleSupervisor, data.RoleViewer}
+	a("/plans/{id:[0-9]+}/progress", supViewer, s.handlePlanProgress, http.MethodGet)
+	a("/plans/{id:[0-9]+}/progress/events", supViewer, s.handlePlanProgressEvents, http.MethodGet)
 	a("/me/route", []string{data.RoleWorker}, s.handleMyRoute, http.MethodGet)
 	a("/workers/{id:[0-9]+}/signin-codes", sup, s.handleCreateSigninCode, http.MethodPost)
 	a("/tokens", sup, s.handleListTokens, http.MethodGet)

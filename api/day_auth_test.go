@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +32,10 @@ func dayAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCase {
 			}},
 		{method: "POST", route: "/api/v1/plans/{id:[0-9]+}/publish", want: map[string]int{S: 200, W: 403, V: 403},
 			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/publish"), map[string]any{} }},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/progress", want: map[string]int{S: 200, W: 403, V: 200},
+			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/progress"), nil }},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/progress/events", stream: true, want: map[string]int{S: 200, W: 403, V: 200},
+			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/progress/events"), nil }},
 		{method: "GET", route: "/api/v1/me/route", noForeign: true, want: map[string]int{S: 403, W: 200, V: 403},
 			target: func(f *fixture, own bool) (string, any) {
 				if _, err := f.store.PublishPlan(context.Background(), data.PublishInput{PlanID: planA, AreaID: f.areaA,
@@ -58,4 +65,23 @@ func dayAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCase {
 				return fmt.Sprintf("/api/v1/tokens/%d", tok.ID), nil
 			}},
 	}
+}
+
+// doStream is do for an event stream: the request is cancelled after half a second, and
+// the answer is what was sent until then.
+func (f *fixture) doStream(method, path, token string, body any, headers ...string) response {
+	f.t.Helper()
+	req := httptest.NewRequest(method, path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), 500*time.Millisecond)
+	defer cancel()
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req.WithContext(ctx))
+	res := response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	if strings.Contains(rec.Header().Get("Content-Type"), "json") {
+		_ = json.Unmarshal(res.body, &res.json)
+	}
+	return res
 }

@@ -46,6 +46,8 @@ type server struct {
 	log     *slog.Logger
 	metrics *metrics
 	router  *mux.Router
+	// progress fans progress notifications out to this replica's streams.
+	progress progressHub
 }
 
 // New returns the API's HTTP handler: the router wrapped in its middleware.

@@ -141,6 +141,13 @@ func snapPlanShops(ctx context.Context, q pgx.Tx, plan int64) error {
 // EnsurePlanShops records the shops of a plan that was never published (progress of a
 // draft plan).
 func (s *Store) EnsurePlanShops(ctx context.Context, plan int64) error {
+	var done bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM plan_shops_done WHERE plan_id = $1)`, plan).Scan(&done); err != nil {
+		return fmt.Errorf("shops of plan %d: %w", plan, err)
+	}
+	if done {
+		return nil
+	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return snapPlanShops(ctx, tx, plan) })
 }
 
