@@ -1,0 +1,225 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/gridsweep/gridsweep/data"
+)
+
+// addDayPlan saves a finished plan of area in which each worker sweeps the given blocks of
+// the street grid, one step a block, the way the planner stores routes.
+func (f *fixture) addDayPlan(area int64, routes map[int64][]int64) int64 {
+	f.t.Helper()
+	ctx := context.Background()
+	res := f.do("GET", fmt.Sprintf("/api/v1/blocks?area=%d&limit=1000", area), f.tok["supervisor:A"], nil)
+	if res.status != 200 {
+		f.t.Fatalf("blocks: %s", res)
+	}
+	lines := map[int64]orb.LineString{}
+	names := map[int64]string{}
+	for _, it := range res.json["features"].([]any) {
+		ft := it.(map[string]any)
+		var ls orb.LineString
+		for _, c := range ft["geometry"].(map[string]any)["coordinates"].([]any) {
+			p := c.([]any)
+			ls = append(ls, orb.Point{p[0].(float64), p[1].(float64)})
+		}
+		lines[num(ft["id"])] = ls
+		names[num(ft["id"])], _ = ft["properties"].(map[string]any)["name"].(string)
+	}
+	plan, err := f.store.CreatePlanJob(ctx, area, "patrol", []byte(`{"seconds":1}`), func(pgx.Tx, int64) (int64, error) { return 0, nil })
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if ok, err := f.store.StartPlan(ctx, plan.ID); err != nil || !ok {
+		f.t.Fatalf("start plan: %v %v", ok, err)
+	}
+	var out []data.PlanRoute
+	for worker, blocks := range routes {
+		var geom orb.MultiLineString
+		var steps []map[string]any
+		for i, b := range blocks {
+			if lines[b] == nil {
+				f.t.Fatalf("block %d is not in area %d", b, area)
+			}
+			geom = append(geom, lines[b])
+			steps = append(steps, map[string]any{"seq": i + 1, "kind": "serve", "street": names[b], "block_ids": []int64{b},
+				"distance_m": 100, "duration_s": 120})
+		}
+		raw, _ := json.Marshal(steps)
+		out = append(out, data.PlanRoute{WorkerID: worker, Geometry: geom, LengthM: 100 * float64(len(blocks)),
+			DurationS: 120 * float64(len(blocks)), Steps: raw, BlockIDs: blocks})
+	}
+	if ok, err := f.store.SavePlanResult(ctx, plan.ID, out, map[string]int{"workers": len(routes)}); err != nil || !ok {
+		f.t.Fatalf("save plan: %v %v", ok, err)
+	}
+	return plan.ID
+}
+
+// gridWorkers answers the ids of grid A1's workers by name (Ada, Abe) and two of its blocks.
+func (f *fixture) gridWorkers() (map[string]int64, []int64) {
+	f.t.Helper()
+	res := f.do("GET", fmt.Sprintf("/api/v1/workers?area=%d", f.gridA1), f.tok["supervisor:A"], nil)
+	byName := map[string]int64{}
+	for _, it := range res.json["items"].([]any) {
+		w := it.(map[string]any)
+		byName[w["name"].(string)] = num(w["id"])
+	}
+	res = f.do("GET", fmt.Sprintf("/api/v1/blocks?area=%d&limit=1000", f.gridA1), f.tok["supervisor:A"], nil)
+	var blocks []int64
+	for _, it := range res.json["features"].([]any) {
+		blocks = append(blocks, num(it.(map[string]any)["id"]))
+	}
+	slices.Sort(blocks)
+	return byName, blocks
+}
+
+// TestConsoleDayInBrowser runs a sweep day through the console and a phone, both in
+// headless Chromium against the real API and database: the supervisor opens the plan from
+// the area's list (no number typed) and publishes it; Ada's phone opens today's route and
+// checks in half of it; the console's progress table shows her at 50 % and reloads the
+// coverage layer, and the time from the tick on the phone to both is measured (target:
+// under 2 s on loopback). The table sorts by status and filters to workers behind or idle,
+// Abe's last position is on the map, and a sign-in QR code and link are shown.
+func TestConsoleDayInBrowser(t *testing.T) {
+	f := newFixture(t)
+	f.addStreetGrid()
+	ctx := context.Background()
+	workers, blocks := f.gridWorkers()
+	ada, abe := workers["Ada"], workers["Abe"]
+	if ada == 0 || abe == 0 || len(blocks) < 3 {
+		t.Fatalf("grid fixture: workers %v, %d blocks", workers, len(blocks))
+	}
+	older := f.addDayPlan(f.gridA1, map[int64][]int64{ada: blocks[:1], abe: blocks[1:2]})
+	plan := f.addDayPlan(f.gridA1, map[int64][]int64{ada: blocks[:2], abe: blocks[2:3]})
+	adaToken, _, err := f.store.CreateToken(ctx, data.NewTokenParams{Role: data.RoleWorker, AreaID: f.gridA1, WorkerID: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	abeToken, _, err := f.store.CreateToken(ctx, data.NewTokenParams{Role: data.RoleWorker, AreaID: f.gridA1, WorkerID: abe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t)
+
+	b.do("open console", chromedp.Navigate(fmt.Sprintf("%s/supervisor?token=%s&area=%d", srv.URL, f.tok["supervisor:A"], f.gridA1)))
+	b.wait("console ready, plans listed", `window.gridsweep && window.gridsweep.ready === true && document.querySelectorAll('#planlist option[value]:not([value=""])').length === 2`, 30*time.Second)
+	if got := evalJS[[]string](b, `[...document.querySelectorAll('#planlist option')].map(o => o.value)`); !slices.Equal(got, []string{fmt.Sprint(plan), fmt.Sprint(older)}) {
+		t.Errorf("plan list %v, want newest first [%d %d]", got, plan, older)
+	}
+	b.do("open the newest plan from the list", chromedp.SetValue(chromedp.CSS(`#planlist`), fmt.Sprint(plan)), chromedp.Click(chromedp.CSS(`#openlisted`)))
+	b.wait("plan open, progress shown", fmt.Sprintf(`window.gridsweep.state.plan && window.gridsweep.state.plan.id === %d && document.querySelectorAll('#livetable tbody tr').length === 2`, plan), 30*time.Second)
+	b.do("publish", chromedp.Click(chromedp.CSS(`#publish`)))
+	b.wait("published", `document.getElementById('pubstatus').dataset.kind === 'ok'`, 10*time.Second)
+	if n := f.do("GET", fmt.Sprintf("/api/v1/plans?area=%d&published=true", f.gridA1), f.tok["supervisor:A"], nil); len(n.json["items"].([]any)) != 1 ||
+		num(n.json["items"].([]any)[0].(map[string]any)["id"]) != plan {
+		t.Fatalf("published plans after the click: %s", n)
+	}
+	b.do("show coverage", chromedp.Click(chromedp.CSS(`#coverage`)))
+
+	// Ada's phone, in a second tab of the same browser (one clock for the measurement).
+	tab, cancelTab := chromedp.NewContext(b.ctx)
+	t.Cleanup(cancelTab)
+	phone := &browser{t: t, ctx: tab, shots: b.shots}
+	phone.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	phone.do("open today's route", chromedp.Navigate(fmt.Sprintf("%s/worker?token=%s", srv.URL, adaToken)))
+	phone.wait("today's route", fmt.Sprintf(`window.gridsweep && window.gridsweep.ready && window.gridsweep.today === %d && document.querySelectorAll('#steps .step-tick').length === 2`, plan), 30*time.Second)
+
+	b.do("note the coverage reloads", chromedp.Evaluate[chromedp.Void](`window.gridsweep.coverageAt = 0`))
+	phone.do("tick the first step", chromedp.Evaluate[chromedp.Void](`window.tickAt = Date.now(); document.querySelector('#steps .step-tick').click()`))
+	b.wait("Ada at 50 % in the table", fmt.Sprintf(`(document.querySelector('#livetable tr[data-worker="%d"] .pct') || {}).textContent === '50 %%' && window.gridsweep.coverageAt > 0`, ada), 20*time.Second)
+	tickAt := evalJS[float64](phone, `window.tickAt`)
+	tableAt := evalJS[float64](b, `window.gridsweep.progressAt`)
+	coverageAt := evalJS[float64](b, `window.gridsweep.coverageAt`)
+	latency := time.Duration(max(tableAt, coverageAt)-tickAt) * time.Millisecond
+	t.Logf("check-in on the phone → console table %v, coverage layer reloaded %v (target < 2 s)",
+		time.Duration(tableAt-tickAt)*time.Millisecond, time.Duration(coverageAt-tickAt)*time.Millisecond)
+	if latency >= 2*time.Second {
+		t.Errorf("from the check-in to the console took %v, want under 2 s", latency)
+	}
+	if !evalJS[bool](b, fmt.Sprintf(`window.gridsweep.map.querySourceFeatures('coverage', {sourceLayer: 'coverage'}).some(f => f.id === %d && f.properties.sweeps > 0)`, blocks[0])) {
+		t.Errorf("the reloaded coverage layer does not show Ada's first block %d swept", blocks[0])
+	}
+	if evalJS[bool](b, fmt.Sprintf(`window.gridsweep.map.querySourceFeatures('coverage', {sourceLayer: 'coverage'}).some(f => f.id === %d && f.properties.sweeps > 0)`, blocks[1])) {
+		t.Errorf("the coverage layer shows Ada's second block %d swept", blocks[1])
+	}
+	res := f.do("GET", fmt.Sprintf("/api/v1/plans/%d/progress", plan), f.tok["supervisor:A"], nil)
+	for _, it := range res.json["workers"].([]any) {
+		w := it.(map[string]any)
+		if num(w["worker"]) == ada && (num(w["blocks_done"]) != 1 || num(w["blocks_total"]) != 2) {
+			t.Errorf("Ada's progress %v, want 1 of 2 blocks", w)
+		}
+	}
+
+	// Sorting by status puts the most urgent first; the filter keeps behind and idle only.
+	order := []string{"idle", "behind", "not_started", "on_track", "done"}
+	statuses := func() []string {
+		return evalJS[[]string](b, `[...document.querySelectorAll('#livetable tbody tr')].map(r => r.dataset.status)`)
+	}
+	// The table starts sorted by status, most urgent first; a click reverses it. Ada, who
+	// has done half her route after the shift, is behind; Abe has not started.
+	sorted := func(dir int) bool {
+		return slices.IsSortedFunc(statuses(), func(a, c string) int { return dir * (slices.Index(order, a) - slices.Index(order, c)) })
+	}
+	ariaSort := func() string {
+		return evalJS[string](b, `document.querySelector('#livetable th[data-sort=status]').getAttribute('aria-sort')`)
+	}
+	if s := ariaSort(); s != "ascending" || !sorted(1) {
+		t.Errorf("rows at first (aria-sort %q): %v", s, statuses())
+	}
+	b.do("sort by status, reversed", chromedp.Click(chromedp.CSS(`#livetable th[data-sort=status] button`)))
+	if s := ariaSort(); s != "descending" || !sorted(-1) {
+		t.Errorf("rows after a click (aria-sort %q): %v", s, statuses())
+	}
+	b.do("sort by status", chromedp.Click(chromedp.CSS(`#livetable th[data-sort=status] button`)))
+	all := evalJS[[]string](b, `window.gridsweep.live.progress.workers.map(w => w.status)`)
+	b.do("only behind or idle", chromedp.Click(chromedp.CSS(`#onlylate`)))
+	late := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s != "behind" && s != "idle" })
+	if len(late) == 0 || len(late) == len(all) {
+		t.Errorf("statuses %v: the filter test needs some workers behind or idle and some not", all)
+	}
+	if got := statuses(); len(got) != len(late) || slices.ContainsFunc(got, func(s string) bool { return s != "behind" && s != "idle" }) {
+		t.Errorf("filtered rows %v, want the behind or idle of %v", got, all)
+	}
+	b.do("all workers again", chromedp.Click(chromedp.CSS(`#onlylate`)))
+
+	// Abe reports a position: his dot and name on the map.
+	if r := f.do("POST", "/api/v1/gps", abeToken, map[string]any{"points": []map[string]any{{"t": time.Now().UTC().Format(time.RFC3339), "lon": 10.0012, "lat": 50.0012}}}); r.status != 200 {
+		t.Fatalf("gps: %s", r)
+	}
+	b.wait("Abe on the map", fmt.Sprintf(`(document.querySelector('.wpos[data-worker="%d"] .label') || {}).textContent === 'Abe · just now'`, abe), 20*time.Second)
+
+	// A sign-in code for Ada's phone: QR code and link.
+	b.do("sign-in code", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#livetable tr[data-worker="%d"] button`, ada))))
+	b.wait("QR code shown", `document.getElementById('signindlg').open && document.getElementById('si-qr').complete && document.getElementById('si-qr').naturalWidth > 100`, 10*time.Second)
+	if link := evalJS[string](b, `document.getElementById('si-link').value`); !strings.HasPrefix(link, srv.URL+"/worker?code=") {
+		t.Errorf("sign-in link %q", link)
+	}
+	if u := b.unnamedControls(); u != "" {
+		t.Errorf("controls without a name:\n%s", u)
+	}
+	b.screenshot("console-signin")
+	b.do("close", chromedp.KeyEvent("\x1b"))
+	b.wait("closed, link cleared", `!document.getElementById('signindlg').open && document.getElementById('si-link').value === ''`, 5*time.Second)
+	b.do("to the progress", chromedp.ScrollIntoView(chromedp.CSS(`#livetable`)))
+	b.screenshot("console-progress")
+	b.do("zh-CN", chromedp.SetValue(chromedp.CSS(`#lang`), "zh-CN"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('lang').dispatchEvent(new Event('change'))`))
+	b.wait("chinese table", `document.querySelector('#livetable th[data-sort=done]').textContent.includes('完成')`, 5*time.Second)
+	b.do("to the progress", chromedp.ScrollIntoView(chromedp.CSS(`#livetable`)))
+	b.screenshot("console-progress-zh")
+	b.do("back to English", chromedp.Evaluate[chromedp.Void](`localStorage.setItem('gridsweep.lang', 'en')`))
+}
