@@ -36,16 +36,22 @@ function csvRecords(text) {
   return rows.filter((r) => r.length > 1).map((r) => Object.fromEntries(head.map((h, i) => [h.trim(), r[i] ?? ''])));
 }
 
+/** missedOf picks the missed blocks out of the report's rows: {worker_id, street}. */
+function missedOf(records) {
+  return records.filter((r) => r.missed_block_id || r.block_id)
+    .map((r) => ({ worker_id: Number(r.worker_id), street: r.street || r.street_name || '' }));
+}
+
 const when = (s) => (s ? new Date(s).toLocaleTimeString(currentLang(), { hour: '2-digit', minute: '2-digit' }) : '–');
 const pct = (done, total) => (total ? Math.round((100 * done) / total) : 0);
 
 function render() {
-  const { plan, progress, records, workers } = state;
+  const { plan, progress, workers } = state;
   if (!plan || !progress) return;
   const day = (plan.published_on && plan.published_on[0]) || new Date(plan.created_at).toLocaleDateString(currentLang());
   $('planline').textContent = t('rep.plan', { id: plan.id, area: plan.area_id, day });
-  const name = (id) => (workers.find((w) => w.id === id) || {}).name || `#${id}`;
-  const rec = (id) => records.find((r) => Number(r.worker_id) === id) || {};
+  const name = (id) => (workers.find((w) => w.id === id) || progress.workers.find((w) => w.worker === id) || {}).name || `#${id}`;
+  const missed = (id) => state.missed.filter((m) => m.worker_id === id);
   const rows = [...progress.workers].sort((a, b) => name(a.worker).localeCompare(name(b.worker), currentLang()));
   const tr = (cells, head) => {
     const row = document.createElement('tr');
@@ -59,10 +65,9 @@ function render() {
     return row;
   };
   $('report').tBodies[0].replaceChildren(...rows.map((r) => {
-    const x = rec(r.worker);
     const row = tr([name(r.worker), `${r.blocks_done}/${r.blocks_total} (${pct(r.blocks_done, r.blocks_total)} %)`,
       `${r.shops_visited}/${r.shops_total}`, formatKm(r.distance_done_m || 0),
-      when(x.first_activity), when(x.last_activity), t('live.st.' + r.status)]);
+      when(r.first_activity), when(r.last_activity), t('live.st.' + r.status)]);
     row.dataset.worker = String(r.worker);
     return row;
   }));
@@ -76,10 +81,16 @@ function render() {
     sec.dataset.worker = String(r.worker);
     const h = document.createElement('h2');
     h.textContent = `${t('rep.missed')} — ${name(r.worker)}`;
-    const streets = (rec(r.worker).missed_streets || '').split(';').map((s) => s.trim()).filter(Boolean);
-    const p = document.createElement(streets.length ? 'ul' : 'p');
-    if (streets.length) p.append(...streets.map((s) => { const li = document.createElement('li'); li.textContent = s; return li; }));
-    else p.textContent = r.blocks_done >= r.blocks_total ? t('rep.missed.none') : '–';
+    const byStreet = new Map();
+    for (const m of missed(r.worker)) byStreet.set(m.street || '—', (byStreet.get(m.street || '—') || 0) + 1);
+    const p = document.createElement(byStreet.size ? 'ul' : 'p');
+    if (byStreet.size) {
+      p.append(...[...byStreet].map(([street, n]) => {
+        const li = document.createElement('li');
+        li.textContent = n > 1 ? t('rep.missed.n', { street, n }) : street;
+        return li;
+      }));
+    } else p.textContent = r.blocks_done >= r.blocks_total ? t('rep.missed.none') : '–';
     sec.append(h, p);
     return sec;
   }));
@@ -94,7 +105,7 @@ async function load() {
   ]);
   if (!csv.ok) throw new ApiError(csv.status, await csv.json().catch(() => ({})));
   state.csv = await csv.text();
-  state.records = csvRecords(state.csv);
+  state.missed = missedOf(csvRecords(state.csv));
   state.workers = await apiAll(`/api/v1/workers?area=${plan.area_id}&limit=1000`, state.token);
   state.plan = plan;
   state.progress = progress;

@@ -391,6 +391,17 @@ async function loadToday() {
   await showRoute();
 }
 
+/** syncToday reopens today's route when the published plan changed (never offline). */
+async function syncToday() {
+  if (!navigator.onLine || !state.me) return;
+  try {
+    const { headers } = await api('/api/v1/me/route', { token: state.token });
+    if (Number(headers.get('X-Plan-Id')) !== state.planId) await loadToday();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && state.planId) await loadToday();
+  }
+}
+
 /** showRoute draws state.route: the shops' ids (for shop check-ins), summary, steps, map. */
 async function showRoute() {
   try {
@@ -532,7 +543,14 @@ async function start() {
   });
   const plan = Number(new URL(location.href).searchParams.get('plan'));
   if (plan) await loadRoute(plan);
-  else await loadToday();
+  else {
+    await loadToday();
+    // A newer publication for today replaces the route: the page looks again now and then.
+    if (!state.todayTimer) {
+      state.todayTimer = setInterval(syncToday, 5 * 60000);
+      window.addEventListener('online', syncToday);
+    }
+  }
   flush();
   positions.flush();
   window.gridsweep.ready = true;
