@@ -22,6 +22,8 @@ func (s *server) registerDay(r *mux.Router, v1 string) {
 	supViewer := []string{data.RoleSupervisor, data.RoleViewer}
 	a("/plans/{id:[0-9]+}/progress", supViewer, s.handlePlanProgress, http.MethodGet)
 	a("/plans/{id:[0-9]+}/progress/events", supViewer, s.handlePlanProgressEvents, http.MethodGet)
+	a("/plans/{id:[0-9]+}/report", supViewer, s.handlePlanReport, http.MethodGet)
+	a("/plans/{id:[0-9]+}/report.csv", supViewer, s.handlePlanReportCSV, http.MethodGet)
 	a("/me/route", []string{data.RoleWorker}, s.handleMyRoute, http.MethodGet)
 	a("/workers/{id:[0-9]+}/signin-codes", sup, s.handleCreateSigninCode, http.MethodPost)
 	a("/tokens", sup, s.handleListTokens, http.MethodGet)

@@ -36,6 +36,10 @@ func dayAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCase {
 			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/progress"), nil }},
 		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/progress/events", stream: true, want: map[string]int{S: 200, W: 403, V: 200},
 			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/progress/events"), nil }},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/report", want: map[string]int{S: 200, W: 403, V: 200},
+			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/report"), nil }},
+		{method: "GET", route: "/api/v1/plans/{id:[0-9]+}/report.csv", want: map[string]int{S: 200, W: 403, V: 200},
+			target: func(f *fixture, own bool) (string, any) { return planPath(own, "/report.csv"), nil }},
 		{method: "GET", route: "/api/v1/me/route", noForeign: true, want: map[string]int{S: 403, W: 200, V: 403},
 			target: func(f *fixture, own bool) (string, any) {
 				if _, err := f.store.PublishPlan(context.Background(), data.PublishInput{PlanID: planA, AreaID: f.areaA,
