@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -67,8 +68,17 @@ func (f *fixture) addDayPlan(area int64, routes map[int64][]int64) int64 {
 	return plan.ID
 }
 
-// gridWorkers answers the ids of grid A1's workers by name (Ada, Abe) and two of its blocks.
-func (f *fixture) gridWorkers() (map[string]int64, []int64) {
+// media emulates a CSS media type ("print"; "" for the screen again).
+func media(m string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return err
+	})
+}
+
+// gridWorkers answers the ids of grid A1's workers by name (Ada, Abe), its blocks and their
+// street names.
+func (f *fixture) gridWorkers() (map[string]int64, []int64, map[int64]string) {
 	f.t.Helper()
 	res := f.do("GET", fmt.Sprintf("/api/v1/workers?area=%d", f.gridA1), f.tok["supervisor:A"], nil)
 	byName := map[string]int64{}
@@ -78,11 +88,14 @@ func (f *fixture) gridWorkers() (map[string]int64, []int64) {
 	}
 	res = f.do("GET", fmt.Sprintf("/api/v1/blocks?area=%d&limit=1000", f.gridA1), f.tok["supervisor:A"], nil)
 	var blocks []int64
+	names := map[int64]string{}
 	for _, it := range res.json["features"].([]any) {
-		blocks = append(blocks, num(it.(map[string]any)["id"]))
+		ft := it.(map[string]any)
+		blocks = append(blocks, num(ft["id"]))
+		names[num(ft["id"])], _ = ft["properties"].(map[string]any)["name"].(string)
 	}
 	slices.Sort(blocks)
-	return byName, blocks
+	return byName, blocks, names
 }
 
 // TestConsoleDayInBrowser runs a sweep day through the console and a phone, both in
@@ -96,7 +109,7 @@ func TestConsoleDayInBrowser(t *testing.T) {
 	f := newFixture(t)
 	f.addStreetGrid()
 	ctx := context.Background()
-	workers, blocks := f.gridWorkers()
+	workers, blocks, streets := f.gridWorkers()
 	ada, abe := workers["Ada"], workers["Abe"]
 	if ada == 0 || abe == 0 || len(blocks) < 3 {
 		t.Fatalf("grid fixture: workers %v, %d blocks", workers, len(blocks))
@@ -110,6 +123,22 @@ func TestConsoleDayInBrowser(t *testing.T) {
 	abeToken, _, err := f.store.CreateToken(ctx, data.NewTokenParams{Role: data.RoleWorker, AreaID: f.gridA1, WorkerID: abe})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Statuses follow the clock: the grid's day is put in a zone where it is now about
+	// 14:00, three quarters into the 08:00 shift of 8 h, so that half a route is behind.
+	h := time.Now().UTC().Hour()
+	k := (14 - h + 24) % 24
+	if k > 14 {
+		k -= 24
+	}
+	zone := "Etc/UTC"
+	if k > 0 {
+		zone = fmt.Sprintf("Etc/GMT-%d", k)
+	} else if k < 0 {
+		zone = fmt.Sprintf("Etc/GMT+%d", -k)
+	}
+	if res := f.do("PATCH", fmt.Sprintf("/api/v1/areas/%d", f.gridA1), f.tok["supervisor:A"], map[string]any{"time_zone": zone}); res.status != 200 {
+		t.Fatalf("time zone %s: %s", zone, res)
 	}
 	srv := httptest.NewServer(f.h)
 	t.Cleanup(srv.Close)
@@ -222,4 +251,35 @@ func TestConsoleDayInBrowser(t *testing.T) {
 	b.do("to the progress", chromedp.ScrollIntoView(chromedp.CSS(`#livetable`)))
 	b.screenshot("console-progress-zh")
 	b.do("back to English", chromedp.Evaluate[chromedp.Void](`localStorage.setItem('gridsweep.lang', 'en')`))
+
+	// The end of the day: the printable report from the console's link.
+	b.do("open the report", chromedp.Navigate(evalJS[string](b, `document.getElementById('reportlink').href`)))
+	b.wait("report ready", `window.gridsweep && window.gridsweep.ready === true && location.pathname === '/supervisor/report'`, 30*time.Second)
+	cells := evalJS[[]string](b, fmt.Sprintf(`[...document.querySelectorAll('#report tr[data-worker="%d"] > *')].map(c => c.textContent)`, ada))
+	if len(cells) != 7 || cells[0] != "Ada" || cells[1] != "1/2 (50 %)" || cells[4] == "–" || cells[5] == "–" {
+		t.Errorf("Ada's report row %q", cells)
+	}
+	missed := func(w int64) string {
+		return evalJS[string](b, fmt.Sprintf(`document.querySelector('#missed section[data-worker="%d"] ul, #missed section[data-worker="%d"] p').textContent`, w, w))
+	}
+	if m := missed(ada); m != streets[blocks[1]] || m == "" {
+		t.Errorf("Ada's missed blocks %q, want %q", m, streets[blocks[1]])
+	}
+	if m := missed(abe); m != streets[blocks[2]] {
+		t.Errorf("Abe's missed blocks %q, want %q", m, streets[blocks[2]])
+	}
+	if u := b.unnamedControls(); u != "" {
+		t.Errorf("controls without a name:\n%s", u)
+	}
+	b.screenshot("report")
+	b.do("print media", media("print"))
+	if evalJS[bool](b, `document.querySelector('header.bar').offsetParent !== null || document.getElementById('print').offsetParent !== null`) {
+		t.Error("the printed report shows the page's header or buttons")
+	}
+	b.screenshot("report-print")
+	b.do("screen media", media(""))
+	b.do("zh-CN", chromedp.SetValue(chromedp.CSS(`#lang`), "zh-CN"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('lang').dispatchEvent(new Event('change'))`))
+	b.wait("chinese report", `document.querySelector('#report tfoot th').textContent === '全方案'`, 5*time.Second)
+	b.screenshot("report-zh")
 }

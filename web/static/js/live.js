@@ -161,7 +161,9 @@ export function setupLive(state, { openPlan, fail }) {
       cell(`${r.blocks_done}/${r.blocks_total}`);
       cell(`${r.shops_visited}/${r.shops_total}`);
       cell(formatKm(r.distance_done_m || 0));
-      cell(r.last_position ? age(r.last_position.at) : '–');
+      // Seen: the latest position or check-in, whichever the server knows.
+      const seen = r.last_activity || (r.last_position && r.last_position.at);
+      cell(seen ? age(seen) : '–');
       const btn = document.createElement('button');
       btn.type = 'button';
       btn.className = 'secondary small';
