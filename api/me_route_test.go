@@ -106,6 +106,12 @@ func TestSigninCode(t *testing.T) {
 	}
 	wantProblem(t, f.do("POST", "/api/v1/signin", "", map[string]any{"code": code}), 401, KindUnauthorized)
 	wantProblem(t, f.do("POST", "/api/v1/signin", "", map[string]any{"code": "gsc_nothing"}), 401, KindUnauthorized)
+	// A code past its ten minutes is refused too.
+	old, err := f.store.CreateSigninCode(context.Background(), f.workerA, 0, -time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantProblem(t, f.do("POST", "/api/v1/signin", "", map[string]any{"code": old.Code}), 401, KindUnauthorized)
 	wantProblem(t, f.do("POST", "/api/v1/signin", "", map[string]any{}), 422, KindValidation)
 	// Not for a worker of another area, nor by a worker or viewer.
 	wantProblem(t, f.do("POST", fmt.Sprintf("/api/v1/workers/%d/signin-codes", f.workerB), sup, nil), 403, KindForbidden)
