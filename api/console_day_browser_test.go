@@ -282,4 +282,10 @@ func TestConsoleDayInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('lang').dispatchEvent(new Event('change'))`))
 	b.wait("chinese report", `document.querySelector('#report tfoot th').textContent === '全方案'`, 5*time.Second)
 	b.screenshot("report-zh")
+	b.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	if w := evalJS[int](b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the report is %d px wide on a 360 px screen", w)
+	}
+	b.screenshot("report-phone")
+	b.do("desktop viewport", chromedp.ResetViewport())
 }

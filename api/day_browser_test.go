@@ -81,7 +81,7 @@ func TestWorkerDayInBrowser(t *testing.T) {
 	}
 	b.do("forget the token again", chromedp.Evaluate[chromedp.Void](`localStorage.removeItem('gridsweep.token.worker')`))
 	b.do("open the used link", chromedp.Navigate(link))
-	b.wait("refused", `document.getElementById('status').textContent.includes('already used') && !document.getElementById('tokenform').hidden`, 30*time.Second)
+	b.wait("refused", `document.getElementById('tokenerror').textContent.includes('already used') && !document.getElementById('tokenform').hidden`, 30*time.Second)
 	b.screenshot("worker-signin-used")
 
 	// Positions: offline, with consent, every second.
@@ -148,8 +148,9 @@ func TestTokensPageInBrowser(t *testing.T) {
 	if me := f.do("GET", "/api/v1/me", secret, nil); me.status != 200 || num(me.json["worker_id"]) != f.workerA {
 		t.Fatalf("the new token: %s", me)
 	}
-	id := int64(evalJS[float64](b, `Math.max(...window.gridsweep.state.tokens.map(t => t.id))`))
+	id := int64(evalJS[float64](b, `window.gridsweep.created`))
 	row := fmt.Sprintf(`#tokens tr[data-id="%d"]`, id)
+	b.wait("listed", `document.querySelector('`+row+`')`, 10*time.Second)
 	cells := evalJS[[]string](b, `[...document.querySelectorAll('`+row+` td')].map(c => c.textContent)`)
 	if len(cells) != 8 || cells[1] != "Worker (phone)" || cells[2] != "Ann" || cells[3] != "Ann's phone" || cells[6] != "active" {
 		t.Errorf("the new token's row %q", cells)
@@ -169,4 +170,10 @@ func TestTokensPageInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('lang').dispatchEvent(new Event('change'))`))
 	b.wait("chinese", `document.querySelector('`+row+` td:nth-child(7)').textContent === '已吊销'`, 5*time.Second)
 	b.screenshot("tokens-zh")
+	b.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	if w := evalJS[int](b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the tokens page is %d px wide on a 360 px screen", w)
+	}
+	b.screenshot("tokens-phone")
+	b.do("desktop viewport", chromedp.ResetViewport())
 }

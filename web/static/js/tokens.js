@@ -85,6 +85,7 @@ $('newtoken').addEventListener('submit', async (e) => {
     $('secret').value = json.token;
     $('copied').textContent = '';
     $('secretbox').hidden = false;
+    window.gridsweep.created = json.id;
     $('secret').focus();
     $('secret').select();
     announce($('status'), null);

@@ -500,7 +500,10 @@ async function signIn() {
     saveToken('worker', json.token);
     announce($('today'), 'wk.signin.ok', {}, 'ok');
   } catch (err) {
-    announce($('status'), err instanceof ApiError && err.status === 401 ? 'wk.signin.used' : 'wk.signin.fail', { detail: err.message }, 'error');
+    const key = err instanceof ApiError && err.status === 401 ? 'wk.signin.used' : 'wk.signin.fail';
+    announce($('status'), key, { detail: err.message }, 'error');
+    // Without a token the page opens on the token form: the reason goes at its top.
+    announce($('tokenerror'), key, { detail: err.message }, 'error');
   }
 }
 
