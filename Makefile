@@ -9,19 +9,30 @@ FUZZTIME ?= 2m
 
 .PHONY: build test demo db db-stop lint fuzz fuzz-short bench clean andorra
 
-build: web-deps
+# A plain `go build ./cmd/gridsweep` (or go install) makes the same whole binary: the
+# pinned MapLibre files are committed in web/static/vendor.
+build:
 	$(GO) build -o $(BIN) ./cmd/gridsweep
 
-# MapLibre GL JS for the pages (web/package-lock.json pins it): npm ci, then its dist files
-# are copied into the git-ignored web/static/vendor that go:embed picks up.
-MAPLIBRE_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl-shared.mjs maplibre-gl.css
-.PHONY: web-deps
-web-deps: web/static/vendor/.stamp
-web/static/vendor/.stamp: web/package.json web/package-lock.json
+# web/node_modules: npm ci of web/package-lock.json (MapLibre GL JS, Redocly CLI for lint).
+.PHONY: node-modules
+node-modules: web/node_modules/.stamp
+web/node_modules/.stamp: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
-	cp $(addprefix web/node_modules/maplibre-gl/dist/,$(MAPLIBRE_FILES)) web/static/vendor/
-	cp web/node_modules/maplibre-gl/LICENSE.txt web/static/vendor/maplibre-gl-LICENSE.txt
 	touch $@
+
+# MapLibre GL JS for the pages: its dist files are committed in web/static/vendor with
+# VERSION and SHA256SUMS beside them, and web/vendor_test.go checks them against
+# web/package-lock.json and node_modules. After changing the pinned version in
+# web/package.json: make web-deps, then commit web/package-lock.json and web/static/vendor.
+MAPLIBRE_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl-shared.mjs maplibre-gl.css
+VENDOR := web/static/vendor
+.PHONY: web-deps
+web-deps: node-modules
+	cp $(addprefix web/node_modules/maplibre-gl/dist/,$(MAPLIBRE_FILES)) $(VENDOR)/
+	cp web/node_modules/maplibre-gl/LICENSE.txt $(VENDOR)/maplibre-gl-LICENSE.txt
+	cd web && node -p 'require("./node_modules/maplibre-gl/package.json").version' > static/vendor/VERSION
+	cd $(VENDOR) && sha256sum $(MAPLIBRE_FILES) maplibre-gl-LICENSE.txt > SHA256SUMS
 
 # Brings up the private PostGIS (or uses DATABASE_URL) and prints DATABASE_URL.
 db:
@@ -31,10 +42,11 @@ db-stop:
 	@scripts/postgis stop
 
 # Every test against a real PostGIS; CI=true makes a missing database a failure.
-test: web-deps
+test: node-modules
 	@scripts/browser-deps
 	@set -e; url="$$(scripts/postgis url)"; export DATABASE_URL="$$url"; \
 	$(GO) vet ./...; \
+	$(OPENAPI_LINT); \
 	$(GO) test -count=1 -timeout 18m ./...; \
 	scripts/fuzz $(FUZZTIME_SHORT)
 
@@ -46,10 +58,20 @@ demo: build
 	@set -e; url="$$(scripts/postgis url)"; file="$$($(MAKE) -s andorra)"; \
 	DATABASE_URL="$$url" $(BIN) demo --osm "$$file"
 
-lint:
+lint: node-modules
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) test -count=1 -run '^TestOnlyDataImportsPgx$$' ./data
+	$(OPENAPI_LINT)
+
+# The API document must satisfy Redocly CLI's recommended rules, operationId and a 4xx
+# response on every operation as errors (redocly.yaml; the CLI is pinned in web/package.json).
+OPENAPI_LINT := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	web/node_modules/.bin/redocly lint --config redocly.yaml api/openapi.yaml
+.PHONY: lint-openapi
+lint-openapi: node-modules
+	$(OPENAPI_LINT)
 
 fuzz:
 	scripts/fuzz $(FUZZTIME)

@@ -55,6 +55,9 @@ func (s *server) authed(roles []string, h handlerFunc) http.Handler {
 		if !slices.Contains(roles, tok.Role) {
 			return problemf(KindForbidden, "a %s token cannot %s %s", tok.Role, r.Method, routeTemplate(r))
 		}
+		if err := s.checkTokenOrigin(r, tok.ID); err != nil {
+			return err
+		}
 		p := principal{TokenID: tok.ID, Role: role(tok.Role), AreaID: tok.AreaID, WorkerID: tok.WorkerID}
 		ctx := context.WithValue(r.Context(), ctxPrincipal, p)
 		if rec, ok := r.Context().Value(ctxRecorder).(*statusRecorder); ok {

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/planning"
 )
 
 // matrixCase is one endpoint of the auth matrix. target builds the request for a
@@ -62,7 +63,7 @@ func TestAuthMatrix(t *testing.T) {
 		return m
 	}
 	// Plans need a job client to queue; an insert-only one never runs them.
-	jobs, err := NewJobs(ctx, f.store, JobsOptions{})
+	jobs, err := planning.NewQueue(ctx, f.store, planning.QueueOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

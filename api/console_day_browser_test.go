@@ -12,7 +12,6 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
@@ -39,12 +38,9 @@ func (f *fixture) addDayPlan(area int64, routes map[int64][]int64) int64 {
 		lines[num(ft["id"])] = ls
 		names[num(ft["id"])], _ = ft["properties"].(map[string]any)["name"].(string)
 	}
-	plan, err := f.store.CreatePlanJob(ctx, area, "patrol", []byte(`{"seconds":1}`), func(pgx.Tx, int64) (int64, error) { return 0, nil })
+	planID, err := f.store.StartDirectPlan(ctx, area, "patrol", []byte(`{"seconds":1}`))
 	if err != nil {
 		f.t.Fatal(err)
-	}
-	if ok, err := f.store.StartPlan(ctx, plan.ID); err != nil || !ok {
-		f.t.Fatalf("start plan: %v %v", ok, err)
 	}
 	var out []data.PlanRoute
 	for worker, blocks := range routes {
@@ -62,10 +58,10 @@ func (f *fixture) addDayPlan(area int64, routes map[int64][]int64) int64 {
 		out = append(out, data.PlanRoute{WorkerID: worker, Geometry: geom, LengthM: 100 * float64(len(blocks)),
 			DurationS: 120 * float64(len(blocks)), Steps: raw, BlockIDs: blocks})
 	}
-	if ok, err := f.store.SavePlanResult(ctx, plan.ID, out, map[string]int{"workers": len(routes)}); err != nil || !ok {
+	if ok, err := f.store.SavePlanResult(ctx, planID, out, map[string]int{"workers": len(routes)}); err != nil || !ok {
 		f.t.Fatalf("save plan: %v %v", ok, err)
 	}
-	return plan.ID
+	return planID
 }
 
 // media emulates a CSS media type ("print"; "" for the screen again).

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/planning"
 )
 
 // maxPlanSeconds bounds a plan's search budget so one request cannot occupy a worker
@@ -118,16 +119,9 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	params, err := json.Marshal(planParams{Workers: b.Workers, Seconds: seconds, Seed: b.Seed, CapacityM: b.CapacityM,
-		ReplanOf: b.ReplanOf, Locks: b.Locks, LockedWorkers: b.LockedWorkers, Campaign: b.CampaignID})
-	if err != nil {
-		return err
-	}
-	enqueue := s.opts.Jobs.enqueue(r.Context())
-	if len(teams) > 0 {
-		enqueue = withTeamRoutes(r.Context(), enqueue, teams)
-	}
-	plan, err := s.store.CreatePlanJob(r.Context(), *b.AreaID, b.Mode, params, enqueue)
+	plan, err := s.opts.Jobs.Create(r.Context(), planning.JobRequest{AreaID: *b.AreaID, Mode: b.Mode, Teams: teams,
+		Params: planning.JobParams{Workers: b.Workers, Seconds: seconds, Seed: b.Seed, CapacityM: b.CapacityM,
+			ReplanOf: b.ReplanOf, Locks: b.Locks, LockedWorkers: b.LockedWorkers, Campaign: b.CampaignID}})
 	if err != nil {
 		return err
 	}
@@ -282,7 +276,7 @@ func (s *server) handleCancelPlan(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if plan.Status == data.PlanCancelled && plan.JobID != nil && s.opts.Jobs != nil {
-		if err := s.opts.Jobs.cancel(r.Context(), *plan.JobID); err != nil {
+		if err := s.opts.Jobs.CancelJob(r.Context(), *plan.JobID); err != nil {
 			return err
 		}
 	}

@@ -11,12 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
-	"github.com/gridsweep/gridsweep/data/datatest"
 	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/planning"
 )
 
 // addStreetGrid imports a 4x4-node street grid inside grid A1 (24 blocks) and a second
@@ -58,31 +57,27 @@ func (f *fixture) addStreetGrid() {
 func (f *fixture) addDonePlan(area, worker, block int64) int64 {
 	f.t.Helper()
 	ctx := context.Background()
-	plan, err := f.store.CreatePlanJob(ctx, area, "patrol", []byte(`{"seconds":1}`),
-		func(pgx.Tx, int64) (int64, error) { return 0, nil })
+	id, err := f.store.StartDirectPlan(ctx, area, "patrol", []byte(`{"seconds":1}`))
 	if err != nil {
 		f.t.Fatal(err)
-	}
-	if ok, err := f.store.StartPlan(ctx, plan.ID); err != nil || !ok {
-		f.t.Fatalf("start plan: %v %v", ok, err)
 	}
 	route := data.PlanRoute{WorkerID: worker, Geometry: orb.MultiLineString{{{10.001, 50.001}, {10.002, 50.001}}},
 		LengthM: 71.5, DurationS: 86, Steps: []byte(`[{"seq":1,"kind":"serve","street":"A Street","shops":["A Market"]}]`), BlockIDs: []int64{block}}
-	if ok, err := f.store.SavePlanResult(ctx, plan.ID, []data.PlanRoute{route}, map[string]int{"workers": 1}); err != nil || !ok {
+	if ok, err := f.store.SavePlanResult(ctx, id, []data.PlanRoute{route}, map[string]int{"workers": 1}); err != nil || !ok {
 		f.t.Fatalf("save plan: %v %v", ok, err)
 	}
-	return plan.ID
+	return id
 }
 
 // startJobs starts a job runner and serves the API with it. hold, when set, pauses every
-// plan once it runs (see Jobs.hold).
-func (f *fixture) startJobs(workers int, hold func(context.Context) error) *Jobs {
+// plan once it runs (see planning.QueueOptions.BeforeRun).
+func (f *fixture) startJobs(workers int, hold func(context.Context) error) *planning.Queue {
 	f.t.Helper()
-	j, err := NewJobs(context.Background(), f.store, JobsOptions{Workers: workers, ProgressEvery: 20 * time.Millisecond})
+	j, err := planning.NewQueue(context.Background(), f.store, planning.QueueOptions{Workers: workers,
+		ProgressEvery: 20 * time.Millisecond, BeforeRun: hold})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	j.hold = hold
 	if err := j.Start(context.Background()); err != nil {
 		f.t.Fatal(err)
 	}
@@ -305,18 +300,18 @@ func TestPlanJobCancel(t *testing.T) {
 	jobID := num(res.json["job_id"])
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		row, err := jobs.client.JobGet(context.Background(), jobID)
+		state, final, err := jobs.JobState(context.Background(), jobID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if row.FinalizedAt != nil {
-			if row.State != "cancelled" {
-				t.Fatalf("job state %s", row.State)
+		if final {
+			if state != "cancelled" {
+				t.Fatalf("job state %s", state)
 			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("job still %s after cancel", row.State)
+			t.Fatalf("job still %s after cancel", state)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -353,7 +348,7 @@ func TestPlanJobSurvivesRestart(t *testing.T) {
 	// Shorten the retry: the next attempt would anyway come within seconds.
 	second := f.startJobs(1, nil)
 	t.Cleanup(func() { _ = second.Stop(context.Background()) })
-	if _, err := second.client.JobRetry(context.Background(), num(res.json["job_id"])); err != nil {
+	if err := second.RetryJob(context.Background(), num(res.json["job_id"])); err != nil {
 		t.Fatal(err)
 	}
 	plan := f.waitPlan(id, func(s string) bool { return s != "queued" && s != "running" })
@@ -362,28 +357,5 @@ func TestPlanJobSurvivesRestart(t *testing.T) {
 	}
 	if stats := plan["stats"].(map[string]any); num(stats["blocks_covered"]) != 24 {
 		t.Fatalf("stats after restart %v", stats)
-	}
-}
-
-// TestNewJobsConcurrentStart starts several job clients at once on a fresh database, as
-// replicas starting together would: river's migrations must not race.
-func TestNewJobsConcurrentStart(t *testing.T) {
-	t.Parallel()
-	store, err := data.Open(context.Background(), datatest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	errs := make(chan error, 4)
-	for range 4 {
-		go func() {
-			_, err := NewJobs(context.Background(), store, JobsOptions{})
-			errs <- err
-		}()
-	}
-	for range 4 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
 	}
 }

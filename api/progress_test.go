@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
@@ -22,23 +21,19 @@ import (
 func (f *fixture) addRoutePlan(area int64, routes map[int64][]int64) int64 {
 	f.t.Helper()
 	ctx := context.Background()
-	plan, err := f.store.CreatePlanJob(ctx, area, "patrol", []byte(`{"seconds":1}`),
-		func(pgx.Tx, int64) (int64, error) { return 0, nil })
+	plan, err := f.store.StartDirectPlan(ctx, area, "patrol", []byte(`{"seconds":1}`))
 	if err != nil {
 		f.t.Fatal(err)
-	}
-	if ok, err := f.store.StartPlan(ctx, plan.ID); err != nil || !ok {
-		f.t.Fatalf("start plan: %v %v", ok, err)
 	}
 	var rs []data.PlanRoute
 	for w, blocks := range routes {
 		rs = append(rs, data.PlanRoute{WorkerID: w, Geometry: orb.MultiLineString{{{10.001, 50.001}, {10.002, 50.001}}},
 			LengthM: 71.5, DurationS: 86, Steps: []byte(`[]`), BlockIDs: blocks})
 	}
-	if ok, err := f.store.SavePlanResult(ctx, plan.ID, rs, map[string]int{"workers": len(rs)}); err != nil || !ok {
+	if ok, err := f.store.SavePlanResult(ctx, plan, rs, map[string]int{"workers": len(rs)}); err != nil || !ok {
 		f.t.Fatalf("save plan: %v %v", ok, err)
 	}
-	return plan.ID
+	return plan
 }
 
 // progressFixture: the street grid of A1 split between Ada (worker A2: four blocks of row

@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/planning"
 )
 
 func TestPublishAndListPlans(t *testing.T) {
@@ -44,11 +43,11 @@ func TestPublishAndListPlans(t *testing.T) {
 	}
 	wantProblem(t, f.do("POST", fmt.Sprintf("/api/v1/plans/%d/publish", first), sup, map[string]any{"day": "2030-01-02"}), 400, KindMalformedJSON)
 	// A plan that has not finished cannot be published.
-	queued, err := f.store.CreatePlanJob(context.Background(), f.areaA, "patrol", []byte(`{}`), func(pgx.Tx, int64) (int64, error) { return 0, nil })
+	running, err := f.store.StartDirectPlan(context.Background(), f.areaA, "patrol", []byte(`{}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantProblem(t, f.do("POST", fmt.Sprintf("/api/v1/plans/%d/publish", queued.ID), sup, map[string]any{}), 422, KindValidation)
+	wantProblem(t, f.do("POST", fmt.Sprintf("/api/v1/plans/%d/publish", running), sup, map[string]any{}), 422, KindValidation)
 
 	ids := func(res response) []int64 {
 		t.Helper()
@@ -67,17 +66,17 @@ func TestPublishAndListPlans(t *testing.T) {
 			t.Fatalf("plans %v, want %v", got, want)
 		}
 	}
-	eq(ids(f.do("GET", "/api/v1/plans", sup, nil)), []int64{queued.ID, second, first})
+	eq(ids(f.do("GET", "/api/v1/plans", sup, nil)), []int64{running, second, first})
 	eq(ids(f.do("GET", "/api/v1/plans?status=done", sup, nil)), []int64{second, first})
 	eq(ids(f.do("GET", "/api/v1/plans?published=true", sup, nil)), []int64{second, first})
 	eq(ids(f.do("GET", "/api/v1/plans?published="+today, sup, nil)), []int64{second})
 	eq(ids(f.do("GET", "/api/v1/plans?published=2030-01-02", sup, nil)), []int64{first})
-	eq(ids(f.do("GET", "/api/v1/plans?published=false", sup, nil)), []int64{queued.ID})
+	eq(ids(f.do("GET", "/api/v1/plans?published=false", sup, nil)), []int64{running})
 	eq(ids(f.do("GET", "/api/v1/plans?area="+fmt.Sprint(f.gridA1), sup, nil)), nil)
 	eq(ids(f.do("GET", "/api/v1/plans", f.tok["supervisor:B"], nil)), nil)
 	// Paging: newest first, after = the last id seen.
 	res = f.do("GET", "/api/v1/plans?limit=2", sup, nil)
-	eq(ids(res), []int64{queued.ID, second})
+	eq(ids(res), []int64{running, second})
 	eq(ids(f.do("GET", res.json["next"].(string), sup, nil)), []int64{first})
 	wantProblem(t, f.do("GET", "/api/v1/plans?status=finished", sup, nil), 422, KindValidation)
 	wantProblem(t, f.do("GET", "/api/v1/plans?published=maybe", sup, nil), 422, KindValidation)
@@ -99,7 +98,7 @@ func TestPlanWithoutWorkersRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	jobs, err := NewJobs(ctx, f.store, JobsOptions{})
+	jobs, err := planning.NewQueue(ctx, f.store, planning.QueueOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/planning"
 )
 
 // DefaultMaxBodyBytes caps request bodies: a phone's offline check-in queue of a whole
@@ -30,7 +31,7 @@ type Options struct {
 	CORSOrigins []string
 	// Jobs queues plan jobs; nil makes POST /api/v1/plans answer 503 (the other plan
 	// endpoints only read the database and work without it).
-	Jobs *Jobs
+	Jobs *planning.Queue
 	// Tiles configures the tile server's cache (tiles.go).
 	Tiles TileOptions
 	// TimeZone is the zone of areas that set none (their "today" for publishing and

@@ -1,13 +1,10 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/gridsweep/gridsweep/data"
 )
@@ -194,15 +191,4 @@ func (s *server) teamPlanWorkers(r *http.Request, ids []int64) ([]data.Team, []i
 		teams, leads = append(teams, t), append(leads, t.LeadID)
 	}
 	return teams, leads, nil
-}
-
-// withTeamRoutes wraps a plan's enqueue step so that the teams' routes are linked in the
-// same transaction that creates the plan.
-func withTeamRoutes(ctx context.Context, enqueue func(pgx.Tx, int64) (int64, error), teams []data.Team) func(pgx.Tx, int64) (int64, error) {
-	return func(tx pgx.Tx, plan int64) (int64, error) {
-		if err := data.LinkTeamRoutesTx(ctx, tx, plan, teams); err != nil {
-			return 0, err
-		}
-		return enqueue(tx, plan)
-	}
 }

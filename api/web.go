@@ -12,7 +12,7 @@ import (
 // registerWeb mounts the browser pages and their assets (package web). They are public:
 // a page holds no data, it asks the API with the bearer token its user gives it.
 func (s *server) registerWeb(r *mux.Router) {
-	pages := web.Handler()
+	pages := web.NewHandler(web.Options{EmbedOrigins: s.embedOrigins})
 	for _, p := range web.PagePaths() {
 		r.Handle(p, pages).Methods(http.MethodGet)
 	}

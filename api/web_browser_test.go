@@ -18,7 +18,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gridsweep/gridsweep/data"
-	"github.com/gridsweep/gridsweep/web"
 )
 
 // chromiumPath is Debian's chromium, which scripts/browser-deps installs.
@@ -34,9 +33,9 @@ type browser struct {
 	shots   string
 }
 
-// newBrowser starts headless Chromium with a fresh profile. Without chromium or the
-// vendored map library the test is skipped, except under CI=true, where it fails: a CI run
-// that silently skipped the browser tests would prove nothing about the pages.
+// newBrowser starts headless Chromium with a fresh profile. Without chromium the test is
+// skipped, except under CI=true, where it fails: a CI run that silently skipped the
+// browser tests would prove nothing about the pages.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	need := func(ok bool, what string) {
@@ -50,7 +49,6 @@ func newBrowser(t *testing.T) *browser {
 	}
 	_, err := os.Stat(chromiumPath)
 	need(err == nil, chromiumPath+" (run scripts/browser-deps)")
-	need(web.HasMapLibrary(), "MapLibre in web/static/vendor (run make web-deps)")
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
@@ -410,7 +408,7 @@ func TestWebPagesInBrowser(t *testing.T) {
 			t.Fatalf("stored %d check-ins, want %d", after-before, blocks)
 		}
 		var placed int
-		if err := f.store.Pool().QueryRow(ctx, `SELECT count(*) FROM visits WHERE worker_id = $1 AND plan_id = $2
+		if err := f.sql().QueryRow(ctx, `SELECT count(*) FROM visits WHERE worker_id = $1 AND plan_id = $2
 			AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(10.0015, 50.0005), 4326)::geography, 1)`, f.workerA2, planID).Scan(&placed); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/ewkb"
+	"github.com/riverqueue/river"
 
 	"github.com/gridsweep/gridsweep/geo"
 )
@@ -41,10 +42,10 @@ type PlanRecord struct {
 	FinishedAt *time.Time      `json:"finished_at"`
 }
 
-const apiPlanColumns = `id, area_id, mode, status, version, params::text, stats::text, progress::text, error,
+const planColumns = `id, area_id, mode, status, version, params::text, stats::text, progress::text, error,
 	job_id, created_at, updated_at, started_at, finished_at`
 
-func apiScanPlan(row pgx.Row) (PlanRecord, error) {
+func scanPlan(row pgx.Row) (PlanRecord, error) {
 	var p PlanRecord
 	var params, stats, progress string
 	err := row.Scan(&p.ID, &p.AreaID, &p.Mode, &p.Status, &p.Version, &params, &stats, &progress, &p.Error,
@@ -53,34 +54,50 @@ func apiScanPlan(row pgx.Row) (PlanRecord, error) {
 	return p, err
 }
 
-// CreatePlanJob inserts a queued plan and, in the same transaction, lets enqueue insert
-// the job that will compute it (river's InsertTx): either both exist or neither does, so
-// a crash between the two cannot leave a plan that no job will ever run.
-func (s *Store) CreatePlanJob(ctx context.Context, area int64, mode string, params json.RawMessage,
-	enqueue func(tx pgx.Tx, planID int64) (jobID int64, err error)) (PlanRecord, error) {
-	var p PlanRecord
+// NewPlanJob is a plan to create together with the job that computes it.
+type NewPlanJob struct {
+	AreaID int64
+	Mode   string
+	// Params are what the job reads back (plans.params).
+	Params json.RawMessage
+	// Teams get the routes of their leads in the new plan (team_routes).
+	Teams []Team
+	// Job makes the job's arguments once the plan has its id.
+	Job     func(planID int64) river.JobArgs
+	JobOpts *river.InsertOpts
+}
+
+// CreatePlanJob inserts a queued plan, links its teams' routes and inserts the job that
+// will compute it on q (river's InsertTx), all in one transaction: either both the plan
+// and its job exist or neither does, so a crash between the two cannot leave a plan that
+// no job will ever run.
+func (s *Store) CreatePlanJob(ctx context.Context, q *JobQueue, p NewPlanJob) (PlanRecord, error) {
+	var rec PlanRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO plans (area_id, mode, params) VALUES ($1, $2, $3) RETURNING id`,
-			area, mode, string(params)).Scan(&id); err != nil {
-			return apiClassify(err)
+			p.AreaID, p.Mode, string(p.Params)).Scan(&id); err != nil {
+			return classifyPgError(err)
 		}
-		job, err := enqueue(tx, id)
+		if err := LinkTeamRoutesTx(ctx, tx, id, p.Teams); err != nil {
+			return err
+		}
+		job, err := q.client.InsertTx(ctx, tx, p.Job(id), p.JobOpts)
 		if err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
-		p, err = apiScanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+apiPlanColumns, id, job))
+		rec, err = scanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+planColumns, id, job.Job.ID))
 		return err
 	})
 	if err != nil {
-		return p, fmt.Errorf("create plan: %w", err)
+		return rec, fmt.Errorf("create plan: %w", err)
 	}
-	return p, nil
+	return rec, nil
 }
 
 // GetPlan returns one plan.
 func (s *Store) GetPlan(ctx context.Context, id int64) (PlanRecord, error) {
-	p, err := apiScanPlan(s.pool.QueryRow(ctx, `SELECT `+apiPlanColumns+` FROM plans WHERE id = $1`, id))
+	p, err := scanPlan(s.pool.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, fmt.Errorf("plan %d: %w", id, ErrRecordNotFound)
 	}
@@ -183,7 +200,7 @@ func (s *Store) SavePlanResult(ctx context.Context, id int64, routes []PlanRoute
 			}
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE plans SET status = 'done', stats = $2, finished_at = now(), updated_at = now(),
 			version = version + 1 WHERE id = $1`, id, string(st)); err != nil {
@@ -232,9 +249,9 @@ func (s *Store) EditPlanAssignments(ctx context.Context, id int64, version int, 
 				id, e.BlockID, e.WorkerID, e.Locked)
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
-		p, err = apiScanPlan(tx.QueryRow(ctx, `SELECT `+apiPlanColumns+` FROM plans WHERE id = $1`, id))
+		p, err = scanPlan(tx.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1`, id))
 		return err
 	})
 	if err != nil {

@@ -56,7 +56,7 @@ func (s *Store) AreaTimeZone(ctx context.Context, area int64) (string, error) {
 func (s *Store) SetAreaTimeZone(ctx context.Context, area int64, tz *string) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE areas SET time_zone = $2, updated_at = now() WHERE id = $1`, area, tz)
 	if err != nil {
-		return fmt.Errorf("set time zone of area %d: %w", area, apiClassify(err))
+		return fmt.Errorf("set time zone of area %d: %w", area, classifyPgError(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("area %d: %w", area, ErrRecordNotFound)
@@ -95,7 +95,7 @@ func (s *Store) PublishPlan(ctx context.Context, in PublishInput) (Publication, 
 			RETURNING `+publicationColumns,
 			in.AreaID, in.Date.Format(DateLayout), in.PlanID, in.TimeZone, in.ShiftStart, in.TokenID))
 		if err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
 		if prev != nil && *prev != in.PlanID {
 			out.Replaced = prev
@@ -217,7 +217,7 @@ func (s *Store) ListPlans(ctx context.Context, f PlanFilter, page ListPage) ([]P
 			UNION
 			SELECT a.id FROM areas a JOIN sub ON a.parent_id = sub.id
 		)
-		SELECT `+apiPlanColumns+`,
+		SELECT `+planColumns+`,
 		       ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM plan_publications x WHERE x.plan_id = plans.id ORDER BY day DESC)
 		FROM plans
 		WHERE area_id IN (SELECT id FROM sub) AND id < $2
@@ -226,7 +226,7 @@ func (s *Store) ListPlans(ctx context.Context, f PlanFilter, page ListPage) ([]P
 		  AND ($5::date IS NULL OR EXISTS (SELECT 1 FROM plan_publications x WHERE x.plan_id = plans.id AND x.day = $5::date))
 		ORDER BY id DESC LIMIT $6`, f.Root, after, f.Status, f.Published, pubOn, page.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("list plans: %w", apiClassify(err))
+		return nil, fmt.Errorf("list plans: %w", classifyPgError(err))
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PlanListItem, error) {
 		var it PlanListItem
@@ -238,7 +238,7 @@ func (s *Store) ListPlans(ctx context.Context, f PlanFilter, page ListPage) ([]P
 		return it, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list plans: %w", apiClassify(err))
+		return nil, fmt.Errorf("list plans: %w", classifyPgError(err))
 	}
 	return out, nil
 }

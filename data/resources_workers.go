@@ -34,10 +34,10 @@ type WorkerInput struct {
 	Active          *bool
 }
 
-const apiWorkerColumns = `id, area_id, name, ST_AsGeoJSON(start_geom, 7)::text, shift_minutes, walk_speed_kmh,
+const workerColumns = `id, area_id, name, ST_AsGeoJSON(start_geom, 7)::text, shift_minutes, walk_speed_kmh,
 	service_speed_kmh, active, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
-func apiScanWorker(row pgx.Row) (WorkerRecord, error) {
+func scanWorker(row pgx.Row) (WorkerRecord, error) {
 	var w WorkerRecord
 	var start *string
 	err := row.Scan(&w.ID, &w.AreaID, &w.Name, &start, &w.ShiftMinutes, &w.WalkSpeedKmh,
@@ -57,12 +57,12 @@ func (s *Store) ListWorkers(ctx context.Context, root int64, page ListPage) ([]W
 			UNION
 			SELECT a.id FROM areas a JOIN sub ON a.parent_id = sub.id
 		)
-		SELECT `+apiWorkerColumns+` FROM workers WHERE area_id IN (SELECT id FROM sub) AND id > $2
+		SELECT `+workerColumns+` FROM workers WHERE area_id IN (SELECT id FROM sub) AND id > $2
 		ORDER BY id LIMIT $3`, root, page.After, page.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list workers: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WorkerRecord, error) { return apiScanWorker(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WorkerRecord, error) { return scanWorker(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list workers: %w", err)
 	}
@@ -71,7 +71,7 @@ func (s *Store) ListWorkers(ctx context.Context, root int64, page ListPage) ([]W
 
 // GetWorker returns one worker.
 func (s *Store) GetWorker(ctx context.Context, id int64) (WorkerRecord, error) {
-	w, err := apiScanWorker(s.pool.QueryRow(ctx, `SELECT `+apiWorkerColumns+` FROM workers WHERE id = $1`, id))
+	w, err := scanWorker(s.pool.QueryRow(ctx, `SELECT `+workerColumns+` FROM workers WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return w, fmt.Errorf("worker %d: %w", id, ErrRecordNotFound)
 	}
@@ -83,33 +83,33 @@ func (s *Store) GetWorker(ctx context.Context, id int64) (WorkerRecord, error) {
 
 // CreateWorker inserts a worker.
 func (s *Store) CreateWorker(ctx context.Context, in WorkerInput) (WorkerRecord, error) {
-	w, err := apiScanWorker(s.pool.QueryRow(ctx, `
+	w, err := scanWorker(s.pool.QueryRow(ctx, `
 		INSERT INTO workers (area_id, name, start_geom, shift_minutes, walk_speed_kmh, service_speed_kmh, active)
 		VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), coalesce($4, 480), coalesce($5, 4.5),
 		        coalesce($6, 3), coalesce($7, true))
-		RETURNING `+apiWorkerColumns,
-		in.AreaID, in.Name, apiGeomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active))
+		RETURNING `+workerColumns,
+		in.AreaID, in.Name, geomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active))
 	if err != nil {
-		return w, fmt.Errorf("create worker: %w", apiClassify(err))
+		return w, fmt.Errorf("create worker: %w", classifyPgError(err))
 	}
 	return w, nil
 }
 
 // UpdateWorker changes the given fields of a worker.
 func (s *Store) UpdateWorker(ctx context.Context, id int64, in WorkerInput) (WorkerRecord, error) {
-	w, err := apiScanWorker(s.pool.QueryRow(ctx, `
+	w, err := scanWorker(s.pool.QueryRow(ctx, `
 		UPDATE workers SET area_id = coalesce($2, area_id), name = coalesce($3, name),
 			start_geom = coalesce(ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), start_geom),
 			shift_minutes = coalesce($5, shift_minutes), walk_speed_kmh = coalesce($6, walk_speed_kmh),
 			service_speed_kmh = coalesce($7, service_speed_kmh), active = coalesce($8, active),
 			updated_at = now()
-		WHERE id = $1 RETURNING `+apiWorkerColumns,
-		id, in.AreaID, in.Name, apiGeomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active))
+		WHERE id = $1 RETURNING `+workerColumns,
+		id, in.AreaID, in.Name, geomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return w, fmt.Errorf("worker %d: %w", id, ErrRecordNotFound)
 	}
 	if err != nil {
-		return w, fmt.Errorf("update worker %d: %w", id, apiClassify(err))
+		return w, fmt.Errorf("update worker %d: %w", id, classifyPgError(err))
 	}
 	return w, nil
 }
@@ -119,7 +119,7 @@ func (s *Store) UpdateWorker(ctx context.Context, id int64, in WorkerInput) (Wor
 func (s *Store) DeleteWorker(ctx context.Context, id int64) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM workers WHERE id = $1`, id)
 	if err != nil {
-		return fmt.Errorf("delete worker %d: %w", id, apiClassify(err))
+		return fmt.Errorf("delete worker %d: %w", id, classifyPgError(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("worker %d: %w", id, ErrRecordNotFound)

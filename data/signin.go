@@ -45,7 +45,7 @@ func (s *Store) CreateSigninCode(ctx context.Context, worker, createdBy int64, t
 		return SigninCode{}, fmt.Errorf("create sign-in code: worker %d: %w", worker, ErrRecordNotFound)
 	}
 	if err != nil {
-		return SigninCode{}, fmt.Errorf("create sign-in code: %w", apiClassify(err))
+		return SigninCode{}, fmt.Errorf("create sign-in code: %w", classifyPgError(err))
 	}
 	return out, nil
 }

@@ -98,7 +98,7 @@ func (s *Store) CreateToken(ctx context.Context, p NewTokenParams) (string, Toke
 		VALUES ($1, $2, $3, NULLIF($4, 0::bigint), $5) RETURNING id`,
 		hash[:], p.Role, p.AreaID, p.WorkerID, p.Label).Scan(&t.ID)
 	if err != nil {
-		return "", Token{}, fmt.Errorf("create token: %w", apiClassify(err))
+		return "", Token{}, fmt.Errorf("create token: %w", classifyPgError(err))
 	}
 	if err := s.setTokenExpiry(ctx, &t, p); err != nil {
 		return "", Token{}, err

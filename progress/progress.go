@@ -28,7 +28,7 @@ const IdleAfter = 20 * time.Minute
 
 // Worker is what the rules need to know about one worker's day.
 type Worker struct {
-	BlocksTotal, BlocksDone int
+	BlocksTotal, BlocksDone  int
 	ShopsTotal, ShopsVisited int
 	// LastActivity is the worker's latest position or check-in of the day; nil for none.
 	LastActivity *time.Time

@@ -1,7 +1,18 @@
-// Package routing is gridsweep's optimiser: a pure, database-free engine for arc routing.
+// Package routing is gridsweep's street planner: pure and database-free, it turns a street
+// network (geo.Network) and a team into one route per worker.
 //
-// Street blocks are links of a graph; a route is a closed walk from a depot (a worker's
-// start point) that serves some required links and may pass others without serving them
-// (deadheading). The package holds the problem model (Instance), readers for the standard
-// CARP and MCARP benchmark formats, the solver and the sequencing of routes into steps.
+// Street blocks are the links of a plan graph; a route is a closed walk from a worker's
+// start that serves its blocks and may pass others without serving them (deadheading).
+// PlanRoutes plans grid workers on foot (patrol mode: a postman tour over the required
+// blocks, cut into balanced territories and improved until the longest route stops
+// shrinking) or street-sweeping carts (sweeper mode: one-way streets respected, trips to
+// waste stations when a cart is full); Replan re-plans after absent workers or new blocks,
+// keeping as much of the previous assignment as it can. PlanNetwork joins the islands of a network,
+// Walker finds walks between points the same way the planner does, and a Plan is
+// reported (Report), sequenced into street-by-street steps (Steps) and exported as
+// GeoJSON and GPX.
+//
+// Move and Walk, a route as a sequence of link traversals, are the only types shared
+// with the CARP benchmark engine in routing/carp, which imports this package; this package
+// never imports it.
 package routing

@@ -69,7 +69,7 @@ func TestServiceWorkerScope(t *testing.T) {
 }
 
 // TestPagesReferenceOnlyEmbeddedAssets catches a page pointing at a script or style that
-// is not in the binary (the vendored map library may be absent in a bare go build).
+// is not in the binary.
 func TestPagesReferenceOnlyEmbeddedAssets(t *testing.T) {
 	h := Handler()
 	for _, p := range PagePaths() {
@@ -84,7 +84,7 @@ func TestPagesReferenceOnlyEmbeddedAssets(t *testing.T) {
 				}
 				rest = rest[i+len(attr):]
 				ref := rest[:strings.IndexByte(rest, '"')]
-				if !strings.HasPrefix(ref, StaticPrefix) || (strings.HasPrefix(ref, StaticPrefix+"vendor/") && !HasMapLibrary()) {
+				if !strings.HasPrefix(ref, StaticPrefix) {
 					continue
 				}
 				rec := httptest.NewRecorder()
@@ -156,5 +156,43 @@ func TestI18nKeysInBothLanguages(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEmbedFrameAncestors: the embed's frame-ancestors follow Options.EmbedOrigins — its
+// token's origins and this server, any site when there are none, no site on an error —
+// while the other pages stay unframable whatever it says.
+func TestEmbedFrameAncestors(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		origins []string
+		err     error
+		path    string
+		want    string
+	}{
+		{"origins", []string{"https://a.example", "https://b.example"}, nil, "/embed", "'self' https://a.example https://b.example"},
+		{"none", nil, nil, "/embed", "*"},
+		{"lookup failed", nil, io.ErrUnexpectedEOF, "/embed", "'none'"},
+		{"console stays unframable", []string{"https://a.example"}, nil, "/supervisor", "'none'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var asked string
+			h := NewHandler(Options{EmbedOrigins: func(r *http.Request) ([]string, error) {
+				asked = r.URL.Query().Get("token")
+				return tc.origins, tc.err
+			}})
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path+"?token=gst_x", nil))
+			csp := rec.Header().Get("Content-Security-Policy")
+			if !strings.HasSuffix(csp, "; frame-ancestors "+tc.want) {
+				t.Fatalf("CSP %q, want frame-ancestors %s", csp, tc.want)
+			}
+			if tc.path == "/embed" && asked != "gst_x" {
+				t.Fatalf("EmbedOrigins saw token %q", asked)
+			}
+			if !strings.Contains(csp, "script-src 'self';") || rec.Header().Get("Referrer-Policy") != "no-referrer" {
+				t.Fatalf("headers %v", rec.Header())
+			}
+		})
 	}
 }

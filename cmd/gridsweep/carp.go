@@ -10,9 +10,9 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/gridsweep/gridsweep/routing"
-	"github.com/gridsweep/gridsweep/routing/carpbench"
-	"github.com/gridsweep/gridsweep/routing/carpcheck"
+	"github.com/gridsweep/gridsweep/routing/carp"
+	"github.com/gridsweep/gridsweep/routing/carp/bench"
+	"github.com/gridsweep/gridsweep/routing/carp/check"
 )
 
 // runCarp solves or benchmarks arc-routing instances:
@@ -64,7 +64,7 @@ func (f solveFlags) check() error {
 
 func runCarpSolve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("carp solve", stderr)
-	sf := addSolveFlags(fs, routing.DefaultSeconds)
+	sf := addSolveFlags(fs, carp.DefaultSeconds)
 	progress := fs.Bool("progress", false, "print each improvement of the best cost on stderr")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -80,7 +80,7 @@ func runCarpSolve(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	opt := routing.Options{Seconds: *sf.seconds, Seed: *sf.seed, Threads: *sf.threads}
+	opt := carp.Options{Seconds: *sf.seconds, Seed: *sf.seed, Threads: *sf.threads}
 	if *progress {
 		opt.Progress = func(best int64, elapsed time.Duration) {
 			fmt.Fprintf(stderr, "best %d at %.2f s\n", best, elapsed.Seconds())
@@ -88,13 +88,13 @@ func runCarpSolve(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	printInstance(stdout, in)
 	start := time.Now()
-	sol, err := routing.Solve(ctx, in, opt)
+	sol, err := carp.Solve(ctx, in, opt)
 	elapsed := time.Since(start)
 	if err != nil {
 		return err
 	}
 	walks := sol.Walks(in)
-	report, checkErr := carpcheck.Check(in, walks, sol.Cost)
+	report, checkErr := check.Check(in, walks, sol.Cost)
 	for t, w := range walks {
 		fmt.Fprintf(stdout, "trip %d: load %d, cost %d, serves", t+1, report.TripLoads[t], report.TripCosts[t])
 		for _, mv := range w {
@@ -124,20 +124,20 @@ func runCarpSolve(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
-func readInstanceFile(path string) (*routing.Instance, error) {
+func readInstanceFile(path string) (*carp.Instance, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	in, err := routing.ReadInstance(f, carpbench.InstanceName(path))
+	in, err := carp.ReadInstance(f, bench.InstanceName(path))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return in, nil
 }
 
-func printInstance(w io.Writer, in *routing.Instance) {
+func printInstance(w io.Writer, in *carp.Instance) {
 	var edges, arcs, deadhead int
 	for _, l := range in.Links {
 		switch {
@@ -159,7 +159,7 @@ func printInstance(w io.Writer, in *routing.Instance) {
 
 func runCarpBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("carp bench", stderr)
-	sf := addSolveFlags(fs, routing.DefaultSeconds)
+	sf := addSolveFlags(fs, carp.DefaultSeconds)
 	bksFile := fs.String("bks", "", "CSV of best-known values (columns set,instance,bks,…); default: bks.csv in DIR or its parent, if present")
 	asCSV := fs.Bool("csv", false, "print CSV with a header line instead of an aligned table")
 	pos, err := parseFlags(fs, args)
@@ -173,7 +173,7 @@ func runCarpBench(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	dir := pos[0]
-	names, err := carpbench.ListInstances(dir)
+	names, err := bench.ListInstances(dir)
 	if err != nil {
 		return err
 	}
@@ -185,20 +185,20 @@ func runCarpBench(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	var bks map[string]int64
 	if *bksFile != "" {
-		if bks, err = carpbench.ReadBKSFile(*bksFile); err != nil {
+		if bks, err = bench.ReadBKSFile(*bksFile); err != nil {
 			return err
 		}
 	}
 	for i, n := range names {
-		names[i] = carpbench.InstanceName(n)
+		names[i] = bench.InstanceName(n)
 	}
-	p := carpbench.NewPrinter(stdout, *asCSV, names)
+	p := bench.NewPrinter(stdout, *asCSV, names)
 	if err := p.Header(); err != nil {
 		return err
 	}
 	var printErr error
-	cfg := carpbench.Config{Dir: dir, BKS: bks, Seconds: *sf.seconds, Seed: *sf.seed, Threads: *sf.threads}
-	rows, runErr := carpbench.Run(ctx, cfg, func(r carpbench.Row) {
+	cfg := bench.Config{Dir: dir, BKS: bks, Seconds: *sf.seconds, Seed: *sf.seed, Threads: *sf.threads}
+	rows, runErr := bench.Run(ctx, cfg, func(r bench.Row) {
 		if err := p.Row(r); err != nil && printErr == nil {
 			printErr = err
 		}
@@ -209,7 +209,7 @@ func runCarpBench(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if printErr != nil {
 		return printErr
 	}
-	s := carpbench.Summarise(rows)
+	s := bench.Summarise(rows)
 	if err := p.Summary(s); err != nil {
 		return err
 	}

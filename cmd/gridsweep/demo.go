@@ -13,6 +13,8 @@ import (
 
 	"github.com/gridsweep/gridsweep/api"
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/importing"
+	"github.com/gridsweep/gridsweep/planning"
 	"github.com/gridsweep/gridsweep/routing"
 )
 
@@ -72,12 +74,12 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "gridsweep demo: importing %s (data © OpenStreetMap contributors, ODbL)\n", filepath.Base(*osmFile))
 	r, done := withProgress(f, stderr, "reading "+filepath.Base(*osmFile))
-	sum, err := store.ImportOSMFile(ctx, *osmFile, r)
+	sum, err := importing.OSMFile(ctx, store, *osmFile, r)
 	done()
 	if err != nil {
 		return err
 	}
-	if err := sum.Print(stdout); err != nil {
+	if err := printImportSummary(stdout, sum); err != nil {
 		return err
 	}
 
@@ -92,16 +94,17 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\ndemo community: %.0f m square around %.5f,%.5f (the densest streets), 4 grids, %d workers\n",
 		2**halfSide, centre[0], centre[1], *workers)
 
-	planID, src, err := demoPlan(ctx, store, community, *workers, *seconds, stdout)
+	res, err := demoPlan(ctx, store, community, *workers, *seconds, stdout)
 	if err != nil {
 		return err
 	}
+	areaID, workerIDs := res.Source.AreaID, res.WorkerIDs()
 
 	tokens := map[string]string{}
 	for _, p := range []data.NewTokenParams{
-		{Role: "supervisor", AreaID: src.areaID, Label: "demo supervisor"},
-		{Role: "worker", AreaID: src.areaID, WorkerID: src.workerIDs[0], Label: "demo worker 1"},
-		{Role: "viewer", AreaID: src.areaID, Label: "demo dashboard"},
+		{Role: "supervisor", AreaID: areaID, Label: "demo supervisor"},
+		{Role: "worker", AreaID: areaID, WorkerID: workerIDs[0], Label: "demo worker 1"},
+		{Role: "viewer", AreaID: areaID, Label: "demo dashboard"},
 	} {
 		secret, _, err := store.CreateToken(ctx, p)
 		if err != nil {
@@ -117,8 +120,8 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return v.Encode()
 	}
-	area := fmt.Sprint(src.areaID)
-	plan := fmt.Sprint(planID)
+	area := fmt.Sprint(areaID)
+	plan := fmt.Sprint(res.PlanID)
 	fmt.Fprintf(stdout, "\ntokens (shown once; stored hashed):\n  supervisor %s\n  worker 1   %s\n  viewer     %s\n",
 		tokens["supervisor"], tokens["worker"], tokens["viewer"])
 	fmt.Fprintf(stdout, "\npages:\n")
@@ -137,36 +140,22 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // demoPlan plans the demo community's streets among its workers (created when missing)
 // the way `gridsweep plan --area` does, stores the plan and prints its summary line.
-func demoPlan(ctx context.Context, store *data.Store, area string, workers int, seconds float64, stdout io.Writer) (int64, planSource, error) {
-	began := time.Now()
-	src, err := loadAreaFrom(ctx, store, area, workers, true)
-	if err != nil {
-		return 0, src, err
-	}
-	net, err := routing.PlanNetwork(src.blocks, routing.DefaultBridgeM)
-	if err != nil {
-		return 0, src, fmt.Errorf("demo plan: %w", err)
-	}
-	opt := routing.PlanOptions{
-		Mode: routing.ModePatrol, Workers: workers, Starts: src.starts,
+func demoPlan(ctx context.Context, store *data.Store, area string, workers int, seconds float64, stdout io.Writer) (*planning.Result, error) {
+	res, err := planning.NewRunner(store).Run(ctx, planning.Request{Area: area, Workers: workers, Options: routing.PlanOptions{
+		Mode:    routing.ModePatrol,
 		WalkKmh: routing.DefaultWalkKmh, ServeKmh: routing.DefaultServeKmh,
 		ShopService: routing.DefaultShopService, ShiftLimit: routing.DefaultShiftLimit,
 		SnapToleranceM: routing.DefaultSnapToleranceM, Seconds: seconds, Seed: 1, Threads: 2,
-	}
-	plan, err := routing.PlanRoutes(ctx, routing.PlanInput{Network: net, Shops: src.shops, Stations: src.stations}, opt)
+	}})
 	if err != nil {
-		return 0, src, fmt.Errorf("demo plan: %w", err)
+		return nil, fmt.Errorf("demo %w", err)
 	}
-	rep := planReport{Report: plan.Report(time.Since(began))}
-	id, err := savePlan(context.WithoutCancel(ctx), src, plan, string(routing.ModePatrol), rep)
-	if err != nil {
-		return 0, src, err
-	}
+	plan, rep := res.Plan, res.Report
 	fmt.Fprintf(stdout, "plan %d: %d workers, %d/%d blocks covered, longest route %v, mean %v (ratio %.3f), %.1f km walked, %.1f s\n",
-		id, rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second),
+		res.PlanID, rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second),
 		plan.MeanRoute.Round(time.Second), rep.MakespanOverMean, rep.TotalM/1000, rep.Seconds)
 	if plan.Shift != nil {
 		fmt.Fprintf(stdout, "does not fit the shift: %s\n", plan.Shift.Message)
 	}
-	return id, src, nil
+	return res, nil
 }

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/gridsweep/gridsweep/data"
-	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/planning"
 	"github.com/gridsweep/gridsweep/routing"
 	"github.com/paulmach/orb"
 	"golang.org/x/term"
@@ -75,126 +75,70 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("--start: %v", err)
 	}
 
-	began := time.Now()
-	var src planSource
-	if *area != "" {
-		src, err = loadArea(ctx, *area, *workers, starts == nil)
-	} else {
-		src, err = loadOSM(ctx, *osmFile)
-	}
-	if err != nil {
-		return err
-	}
-	if src.store != nil {
-		defer src.store.Close()
-	}
-	if starts == nil {
-		starts = src.starts
-	}
-	net, err := routing.PlanNetwork(src.blocks, *bridgeM)
-	if err != nil {
-		return fmt.Errorf("plan %s: %w", src.name, err)
-	}
-
 	opt := routing.PlanOptions{
-		Mode: routing.Mode(*mode), Workers: *workers, Starts: starts,
-		WalkKmh: *walkKmh, ServeKmh: *serveKmh,
-		ShopService:    time.Duration(*shopMin * float64(time.Minute)),
-		ShiftLimit:     time.Duration(*shiftH * float64(time.Hour)),
-		SnapToleranceM: *snapM, Capacity: *capacity,
-		Seconds: *seconds, Seed: *seed, Threads: *threads,
+		Mode: routing.Mode(*mode), ShopService: time.Duration(*shopMin * float64(time.Minute)),
+		SnapToleranceM: *snapM, Capacity: *capacity, Seconds: *seconds, Seed: *seed, Threads: *threads,
 	}
-	if src.perWorker != nil {
-		// --area: every worker's own shift and speeds from the workers table, except where
-		// a flag given on the command line sets them for all.
-		opt.PerWorker = src.perWorker
-		given := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-		for i := range opt.PerWorker {
-			if given["walk-kmh"] {
-				opt.PerWorker[i].WalkKmh = 0
-			}
-			if given["serve-kmh"] {
-				opt.PerWorker[i].ServeKmh = 0
-			}
-			if given["shift-h"] {
-				opt.PerWorker[i].ShiftLimit = 0
-			}
+	// With --area every worker keeps their own shift and speeds unless a flag given on the
+	// command line sets them for all; from a file, the flags (or their defaults) hold.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	setAll := func(name string, v float64, def float64) float64 {
+		switch {
+		case *area != "" && !given[name]:
+			return 0
+		case v == 0:
+			return def // an explicit 0 is the default, as the planner reads it
 		}
-		if !given["shift-h"] {
-			opt.ShiftLimit = 0 // the shortest of the workers' shifts
-		}
+		return v
 	}
-	// The budget covers the whole command: what reading the file took is not left to the
-	// planner.
-	if left := *seconds - time.Since(began).Seconds(); *seconds > 0 {
-		opt.Seconds = max(left, 0.5)
-	}
+	opt.WalkKmh = setAll("walk-kmh", *walkKmh, routing.DefaultWalkKmh)
+	opt.ServeKmh = setAll("serve-kmh", *serveKmh, routing.DefaultServeKmh)
+	opt.ShiftLimit = time.Duration(setAll("shift-h", *shiftH, routing.DefaultShiftLimit.Hours()) * float64(time.Hour))
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opt.Progress = func(makespan, elapsed time.Duration) {
 			fmt.Fprintf(stderr, "\rbest makespan %v after %.1f s   ", makespan.Round(time.Second), elapsed.Seconds())
 		}
 	}
-	input := routing.PlanInput{Network: net, Shops: src.shops, Stations: src.stations}
-	var plan *routing.Plan
-	var moves *routing.ReplanStats
-	if *replan != 0 {
-		prev, perr := previousAssignment(ctx, src, *replan, *offIDs)
-		if perr != nil {
-			return perr
-		}
-		var st routing.ReplanStats
-		plan, st, err = routing.Replan(ctx, input, opt, prev)
-		moves = &st
-	} else {
-		plan, err = routing.PlanRoutes(ctx, input, opt)
+	req := planning.Request{OSMFile: *osmFile, Area: *area, Workers: *workers, Starts: starts, Options: opt, BridgeM: *bridgeM}
+	if *bridgeM == 0 {
+		req.BridgeM = -1 // --bridge-m 0: never join islands
 	}
+	if *replan != 0 {
+		off, err := parseIDs(*offIDs)
+		if err != nil {
+			return usageErrorf("--off: %v", err)
+		}
+		req.Replan = &planning.Replan{Of: *replan, Off: off}
+	}
+	var store *data.Store
+	if *area != "" {
+		if store, err = openPlanStore(ctx); err != nil {
+			return err
+		}
+		defer store.Close()
+	}
+	res, err := planning.NewRunner(store).Run(ctx, req)
 	if opt.Progress != nil {
 		fmt.Fprintln(stderr)
 	}
-	if err != nil {
-		return fmt.Errorf("plan %s: %w", src.name, err)
+	if errors.Is(err, planning.ErrUnknownWorker) {
+		return usageErrorf("--off: %v", err)
 	}
-	elapsed := time.Since(began)
-	rep := planReport{Report: plan.Report(elapsed), Replan: moves}
-	if src.store != nil {
-		// An interrupted plan is the best found so far: store it all the same, with a
-		// context that the interrupt no longer cancels.
-		id, err := savePlan(context.WithoutCancel(ctx), src, plan, *mode, rep)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "plan %d stored for area %s\n", id, src.name)
+	if err != nil {
+		return err
+	}
+	plan, rep, moves := res.Plan, res.Report, res.Report.Replan
+	if res.PlanID != 0 {
+		fmt.Fprintf(stdout, "plan %d stored for area %s\n", res.PlanID, *area)
 	}
 	if moves != nil {
 		fmt.Fprintf(stdout, "re-plan of plan %d: %d blocks kept, %d moved between workers on duty, %d reassigned\n",
 			*replan, moves.Kept, moves.Moved, moves.Reassigned)
 	}
 
-	if *out != "" {
-		if err := writeFile(*out, plan.WriteGeoJSON); err != nil {
-			return err
-		}
-	}
-	if *gpxDir != "" {
-		if err := os.MkdirAll(*gpxDir, 0o755); err != nil {
-			return fmt.Errorf("plan gpx: %w", err)
-		}
-		for i, r := range plan.Routes {
-			name := filepath.Join(*gpxDir, fmt.Sprintf("worker-%02d.gpx", r.Worker+1))
-			if err := writeFile(name, func(w io.Writer) error { return plan.WriteGPX(w, i) }); err != nil {
-				return err
-			}
-		}
-	}
-	if *report != "" {
-		if err := writeFile(*report, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		}); err != nil {
-			return err
-		}
+	if err := writePlanFiles(plan, rep, *out, *gpxDir, *report); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "%d workers, %d/%d blocks covered, makespan %v, mean %v (ratio %.3f), %.1f km walked, %.1f%% deadhead, pieces %v, %.1f s\n",
 		rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second), plan.MeanRoute.Round(time.Second),
@@ -207,6 +151,50 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if plan.Interrupted {
 		fmt.Fprintln(stdout, "interrupted: this is the best plan found so far")
+	}
+	return nil
+}
+
+// openPlanStore opens DATABASE_URL for plan --area.
+func openPlanStore(ctx context.Context) (*data.Store, error) {
+	url := os.Getenv("DATABASE_URL")
+	if url == "" {
+		return nil, errors.New("plan --area needs DATABASE_URL")
+	}
+	store, err := data.Open(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	return store, nil
+}
+
+// writePlanFiles writes what the command line asked for: the routes as GeoJSON (out), one
+// GPX track per worker (gpxDir) and the report (report); an empty name writes nothing.
+func writePlanFiles(plan *routing.Plan, rep planning.Report, out, gpxDir, report string) error {
+	if out != "" {
+		if err := writeFile(out, plan.WriteGeoJSON); err != nil {
+			return err
+		}
+	}
+	if gpxDir != "" {
+		if err := os.MkdirAll(gpxDir, 0o755); err != nil {
+			return fmt.Errorf("plan gpx: %w", err)
+		}
+		for i, r := range plan.Routes {
+			name := filepath.Join(gpxDir, fmt.Sprintf("worker-%02d.gpx", r.Worker+1))
+			if err := writeFile(name, func(w io.Writer) error { return plan.WriteGPX(w, i) }); err != nil {
+				return err
+			}
+		}
+	}
+	if report != "" {
+		if err := writeFile(report, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -232,159 +220,20 @@ func parseStarts(s string) ([]orb.Point, error) {
 	return pts, nil
 }
 
-// planSource is what a plan covers, read from a file or from PostGIS.
-type planSource struct {
-	name     string
-	blocks   []geo.Block
-	shops    []geo.Shop
-	stations []geo.Station
-	starts   []orb.Point
-	// perWorker are the workers' own shifts and speeds (--area only).
-	perWorker []routing.WorkerParams
-	// For --area: the store, the area, the workers' and blocks' row ids.
-	store     *data.Store
-	areaID    int64
-	workerIDs []int64
-	blockIDs  []int64
-}
-
-func loadOSM(ctx context.Context, name string) (planSource, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return planSource{}, fmt.Errorf("plan: %w", err)
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	head, _ := br.Peek(geo.FormatHeadSize)
-	format, err := geo.FormatOf(name, head)
-	if err != nil {
-		return planSource{}, fmt.Errorf("plan %s: %w", name, err)
-	}
-	ex, err := geo.ReadOSM(ctx, br, format)
-	if err != nil {
-		return planSource{}, fmt.Errorf("plan %s: %w", name, err)
-	}
-	return planSource{name: name, blocks: ex.Blocks, shops: ex.Shops, stations: ex.Stations}, nil
-}
-
-// loadArea reads an area's streets, shops, stations and n workers (created when the area
-// has fewer) from PostGIS; the workers' start points are used when every one has one.
-func loadArea(ctx context.Context, name string, n int, wantStarts bool) (planSource, error) {
-	url := os.Getenv("DATABASE_URL")
-	if url == "" {
-		return planSource{}, errors.New("plan --area needs DATABASE_URL")
-	}
-	store, err := data.Open(ctx, url)
-	if err != nil {
-		return planSource{}, fmt.Errorf("plan: %w", err)
-	}
-	src, err := loadAreaFrom(ctx, store, name, n, wantStarts)
-	if err != nil {
-		store.Close()
-		return planSource{}, err
-	}
-	return src, nil
-}
-
-func loadAreaFrom(ctx context.Context, store *data.Store, name string, n int, wantStarts bool) (planSource, error) {
-	a, err := store.AreaByName(ctx, name)
-	if err != nil {
-		return planSource{}, fmt.Errorf("plan: %w", err)
-	}
-	d, err := store.LoadPlanData(ctx, a.ID)
-	if err != nil {
-		return planSource{}, fmt.Errorf("plan: %w", err)
-	}
-	ws, err := store.PlanWorkers(ctx, a.ID, n)
-	if err != nil {
-		return planSource{}, fmt.Errorf("plan: %w", err)
-	}
-	src := planSource{name: name, blocks: d.Blocks, shops: d.Shops, stations: d.Stations,
-		store: store, areaID: a.ID, blockIDs: d.BlockIDs, perWorker: data.PlanWorkerParams(ws)}
-	for _, w := range ws {
-		src.workerIDs = append(src.workerIDs, w.ID)
-		var g struct{ Coordinates []float64 }
-		if wantStarts && json.Unmarshal(w.Start, &g) == nil && len(g.Coordinates) == 2 {
-			src.starts = append(src.starts, orb.Point{g.Coordinates[0], g.Coordinates[1]})
-		}
-	}
-	if len(src.starts) != len(ws) {
-		src.starts = nil // some worker has no start: the planner picks one for all
-	}
-	return src, nil
-}
-
-// planReport is the report file and the stored plan stats: the plan's report and, for a
-// re-plan, how many assignments changed.
-type planReport struct {
-	routing.Report
-	Replan *routing.ReplanStats `json:"replan,omitempty"`
-}
-
-// previousAssignment reads a stored plan's assignments as a re-plan's starting point:
-// blocks and workers by index in this plan, locked blocks, and the workers off duty (ids
-// in off, comma-separated).
-func previousAssignment(ctx context.Context, src planSource, planID int64, off string) (routing.ReplanInput, error) {
-	var in routing.ReplanInput
-	as, err := src.store.PlanAssignments(ctx, planID)
-	if err != nil {
-		return in, fmt.Errorf("plan: %w", err)
-	}
-	if len(as) == 0 {
-		return in, fmt.Errorf("plan %d has no assignments to re-plan from", planID)
-	}
-	blockAt := make(map[int64]int, len(src.blockIDs))
-	for i, id := range src.blockIDs {
-		blockAt[id] = i
-	}
-	workerAt := make(map[int64]int, len(src.workerIDs))
-	for i, id := range src.workerIDs {
-		workerAt[id] = i
-	}
-	in.Previous = make(map[int]int, len(as))
-	for _, a := range as {
-		b, okB := blockAt[a.BlockID]
-		w, okW := workerAt[a.WorkerID]
-		if !okB || !okW {
-			continue // the block left the area or the worker is not in this plan: assign afresh
-		}
-		in.Previous[b] = w
-		if a.Locked {
-			in.LockedBlocks = append(in.LockedBlocks, b)
-		}
-	}
-	for _, f := range strings.Split(off, ",") {
+// parseIDs reads comma-separated row ids.
+func parseIDs(s string) ([]int64, error) {
+	var ids []int64
+	for _, f := range strings.Split(s, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
 		id, err := strconv.ParseInt(f, 10, 64)
 		if err != nil {
-			return in, usageErrorf("--off: %q is not a worker id", f)
+			return nil, fmt.Errorf("%q is not a worker id", f)
 		}
-		w, ok := workerAt[id]
-		if !ok {
-			return in, usageErrorf("--off: worker %d is not one of this plan's workers %v", id, src.workerIDs)
-		}
-		in.Removed = append(in.Removed, w)
+		ids = append(ids, id)
 	}
-	return in, nil
-}
-
-// savePlan stores a plan computed here with its routes, block assignments and report.
-func savePlan(ctx context.Context, src planSource, plan *routing.Plan, mode string, rep planReport) (int64, error) {
-	params, _ := json.Marshal(map[string]any{"workers": len(src.workerIDs), "source": "cli"})
-	id, err := src.store.StartDirectPlan(ctx, src.areaID, mode, params)
-	if err != nil {
-		return 0, fmt.Errorf("plan: %w", err)
-	}
-	routes, err := data.RoutesOfPlan(plan, src.workerIDs, src.blockIDs)
-	if err != nil {
-		return 0, fmt.Errorf("plan %d: %w", id, err)
-	}
-	if _, err := src.store.SavePlanResult(ctx, id, routes, rep); err != nil {
-		return 0, fmt.Errorf("plan: %w", err)
-	}
-	return id, nil
+	return ids, nil
 }
 
 // writeFile creates name and lets write fill it, reporting close errors too.

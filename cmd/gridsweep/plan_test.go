@@ -15,6 +15,7 @@ import (
 	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/data/datatest"
 	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/planning"
 )
 
 // haidian finds ../shared/data/osm/beijing-haidian/map.osm above the test directory.
@@ -120,11 +121,11 @@ func TestPlanCommandAreaAndReplan(t *testing.T) {
 	if _, err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	src, err := loadOSM(ctx, osm)
+	src, err := planning.LoadFile(ctx, osm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.ImportOSM(ctx, &geo.Extract{Blocks: src.blocks, Shops: src.shops}); err != nil {
+	if _, err := store.ImportOSM(ctx, &geo.Extract{Blocks: src.Blocks, Shops: src.Shops}); err != nil {
 		t.Fatal(err)
 	}
 	ring := orb.Ring{{116.3084, 39.9905}, {116.3320, 39.9905}, {116.3320, 40.0123}, {116.3084, 40.0123}, {116.3084, 39.9905}}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gridsweep/gridsweep/api"
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/planning"
 	"github.com/gridsweep/gridsweep/retention"
 )
 
@@ -83,7 +84,7 @@ func serveStore(ctx context.Context, store *data.Store, cfg serveConfig, stdout 
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	jobs, err := api.NewJobs(ctx, store, api.JobsOptions{Workers: cfg.PlanWorkers, Logger: log})
+	jobs, err := planning.NewQueue(ctx, store, planning.QueueOptions{Workers: cfg.PlanWorkers, Logger: log})
 	if err != nil {
 		ln.Close()
 		return err

@@ -21,7 +21,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if len(args) == 0 || args[0] != "create" {
-		return usageErrorf("gridsweep token create --role supervisor|worker|viewer --area AREA [--worker ID] [--label TEXT] [--expires 30d|12h|TIME|never]\n" +
+		return usageErrorf("gridsweep token create --role supervisor|worker|viewer --area AREA [--worker ID] [--label TEXT] [--expires 30d|12h|TIME|never] [--origins URL,URL]\n" +
 			"       gridsweep token list [--area AREA] [--active]\n       gridsweep token revoke ID")
 	}
 	fs := newFlags("token create", stderr)
@@ -30,6 +30,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workerFlag := fs.Int64("worker", 0, "worker id (worker tokens only)")
 	labelFlag := fs.String("label", "", "a note saying who holds the token")
 	expiresFlag := fs.String("expires", "", "lifetime: 30d, 12h, 90m, an RFC 3339 time or never (worker tokens default to 90d, others never)")
+	originsFlag := fs.String("origins", "", "viewer tokens: comma-separated browser origins (https://dash.example) that may use the token and frame its embed; default any")
 	dbFlag := databaseFlag(fs)
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
@@ -60,10 +61,10 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	secret, tok, err := store.CreateToken(ctx, data.NewTokenParams{
+	secret, tok, err := store.CreateTokenForOrigins(ctx, data.NewTokenParams{
 		Role: *roleFlag, AreaID: area, WorkerID: *workerFlag, Label: *labelFlag,
 		ExpiresAt: expiresAt, NoExpiry: noExpiry,
-	})
+	}, splitList(*originsFlag))
 	if err != nil {
 		return err
 	}
