@@ -173,6 +173,10 @@ func TestAuthMatrix(t *testing.T) {
 					"worker_id": pick(own, f.workerA, f.workerB), "block_id": pick(own, f.blockA, f.blockB),
 					"visited_at": time.Now().UTC().Format(time.RFC3339)}
 			}},
+		{method: "POST", route: "/api/v1/qr", noForeign: true, want: only(S, 200),
+			target: func(f *fixture, own bool) (string, any) {
+				return "/api/v1/qr", map[string]any{"text": "https://example.org/worker?code=x"}
+			}},
 		{method: "POST", route: "/api/v1/gps", noForeign: true, want: only(W, 200),
 			target: func(f *fixture, own bool) (string, any) {
 				return "/api/v1/gps", map[string]any{"points": []map[string]any{{"t": time.Now().UTC().Add(time.Duration(keySeq.Add(1)) * time.Second).Format(time.RFC3339), "lon": 10.001, "lat": 50.001}}}

@@ -470,7 +470,7 @@ func TestWebPagesInBrowser(t *testing.T) {
 	t.Run("worker page offline", func(t *testing.T) {
 		b.t = t
 		b.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
-		b.do("open route", chromedp.Navigate(srv.URL+"/worker"))
+		b.do("open route", chromedp.Navigate(fmt.Sprintf("%s/worker?plan=%d", srv.URL, planID)))
 		b.wait("service worker in control", `window.gridsweep && window.gridsweep.ready && navigator.serviceWorker.controller !== null && window.gridsweep.routeDrawn > 0`, 30*time.Second)
 		srv.Close()
 		b.do("reload without a server", chromedp.Reload())

@@ -344,3 +344,8 @@ export const strings = {
     'index.fieldwork.desc': '商户台账与复工进度、专项检查、桶站值守。',
   },
 };
+
+// The day of the sweep keeps its strings in their own file.
+import { dayStrings } from './i18n_day.js';
+
+for (const [lang, table] of Object.entries(dayStrings)) Object.assign(strings[lang], table);

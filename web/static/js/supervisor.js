@@ -4,6 +4,7 @@ import {
   ApiError, PALETTE, announce, api, apiAll, bboxOf, createMap, currentLang, download, formatDuration, formatKm,
   loadMapLibre, readEvents, saveBlob, saveToken, setupLangSwitch, t, tokenFor,
 } from './common.js';
+import { setupLive } from './live.js';
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -344,6 +345,7 @@ async function chooseArea(id) {
   $('run').disabled = false;
   renderWorkers();
   renderSelection();
+  live.areaChanged();
   const remembered = new URL(location.href).searchParams.get('plan') || localStorage.getItem('gridsweep.plan.' + id);
   if (remembered) {
     $('planid').value = remembered;
@@ -446,6 +448,7 @@ async function openPlan(id) {
   setPlanCoverage();
   renderWorkers();
   renderPlanStatus();
+  live.planOpened();
   if (json.status === 'queued' || json.status === 'running') followPlan(id).catch(fail);
 }
 
@@ -614,6 +617,7 @@ async function start() {
     state.map = await createMap(maplibregl, $('map'), state.token, { extra: { localIdeographFontFamily: LOCAL_CJK_FONTS } });
     window.gridsweep.map = state.map;
     addLayers(state.map);
+    live.mapReady();
     followTileChanges();
   }
   state.areas = (await apiAll('/api/v1/areas?limit=1000', state.token)).map((f) => ({ id: f.id, geometry: f.geometry, ...f.properties }));
@@ -657,6 +661,9 @@ async function followTileChanges() {
 }
 window.addEventListener('pagehide', () => { tileStream?.abort(); tileStream = null; });
 window.addEventListener('pageshow', (e) => { if (e.persisted && state.map) followTileChanges(); });
+
+// The day of the sweep (plan list, publishing, live progress, sign-in codes): live.js.
+const live = setupLive(state, { openPlan, fail });
 
 setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); });
 setCoverageTiles();
