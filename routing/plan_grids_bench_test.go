@@ -266,7 +266,7 @@ func BenchmarkPlanGridsLattice(b *testing.B) {
 }
 
 // BenchmarkPlanGridsAndorra: the demo community (a 2 km square around Andorra's densest
-// 500 m cell of streets, 4 grids, 53 workers starting at random nodes of their grids);
+// 500 m cell of streets, 4 grids, 53 workers starting at SpreadStarts of their grids);
 // set GRIDSWEEP_ANDORRA to the extract (make andorra prints it). Targets: deadhead share
 // at most 30 %, longest/mean at most 1.15 within every grid.
 func BenchmarkPlanGridsAndorra(b *testing.B) {
@@ -276,14 +276,19 @@ func BenchmarkPlanGridsAndorra(b *testing.B) {
 	}
 	ex := loadOSMFile(b, name)
 	net, grids := demoCommunity(b, ex, 1000)
+	pw := spreadWorkers(b, net, grids, 53)
 	b.ResetTimer()
-	benchGrids(b, net, PlanInput{Shops: ex.Shops, Stations: ex.Stations}, grids, gridWorkers(net, grids, 53, true, 1), 20)
+	benchGrids(b, net, PlanInput{Shops: ex.Shops, Stations: ex.Stations}, grids, pw, 20)
 }
 
 // demoCommunity cuts the demo's community out of an extract the way `gridsweep demo`
 // does: the densest 500 m cell of block midpoints, a square halfM either side of it, its
 // blocks, and four grids (2×2 quarters).
 func demoCommunity(b testing.TB, ex *geo.Extract, halfM float64) (*geo.Network, []Grid) {
+	return demoCommunityMargin(b, ex, halfM, 0)
+}
+
+func demoCommunityMargin(b testing.TB, ex *geo.Extract, halfM, marginM float64) (*geo.Network, []Grid) {
 	// As data.Store.StreetCentre: block midpoints snapped to a 500 m grid in Web
 	// Mercator, the grid point with most blocks.
 	const mPerDeg = 111_320.0
@@ -318,7 +323,7 @@ func demoCommunity(b testing.TB, ex *geo.Extract, halfM float64) (*geo.Network, 
 	var blocks []geo.Block
 	for _, bl := range ex.Blocks {
 		for _, q := range bl.Geometry {
-			if math.Abs(q[0]-centre[0]) <= dLon && math.Abs(q[1]-centre[1]) <= dLat {
+			if math.Abs(q[0]-centre[0]) <= dLon*(halfM+marginM)/halfM && math.Abs(q[1]-centre[1]) <= dLat*(halfM+marginM)/halfM {
 				blocks = append(blocks, bl)
 				break
 			}
@@ -338,4 +343,29 @@ func demoCommunity(b testing.TB, ex *geo.Extract, halfM float64) (*geo.Network, 
 		}
 	}
 	return net, grids
+}
+
+// spreadWorkers is gridWorkers with each grid's workers starting at SpreadStarts.
+func spreadWorkers(tb testing.TB, net *geo.Network, grids []Grid, k int) []WorkerParams {
+	pw := gridWorkers(net, grids, k, false, 1)
+	count := make([]int, len(grids))
+	for _, w := range pw {
+		count[w.Grid]++
+	}
+	next := make([]int, len(grids))
+	starts := make([][]orb.Point, len(grids))
+	for g := range grids {
+		s, err := SpreadStarts(net, grids[g].Area, count[g])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		starts[g] = s
+	}
+	for i := range pw {
+		g := pw[i].Grid
+		pt := starts[g][next[g]]
+		next[g]++
+		pw[i].Start = &pt
+	}
+	return pw
 }
