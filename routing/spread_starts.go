@@ -73,10 +73,13 @@ func SpreadStarts(net *geo.Network, area orb.Geometry, k int) ([]orb.Point, erro
 		}
 		return orb.Point{x / wt, y / wt}
 	}
-	nearestOf := func(bs []int, c orb.Point) int {
+	nearestOf := func(bs []int, c orb.Point, ok func(v int) bool) int {
 		best, bestD := -1, math.Inf(1)
 		for _, b := range bs {
 			for _, v := range []int{net.Edges[b].From, net.Edges[b].To} {
+				if !ok(v) {
+					continue
+				}
 				if d := net.DistanceM(net.Nodes[v].Point, c); d < bestD || (d == bestD && v < best) {
 					best, bestD = v, d
 				}
@@ -86,7 +89,7 @@ func SpreadStarts(net *geo.Network, area orb.Geometry, k int) ([]orb.Point, erro
 	}
 
 	// 1. Farthest-point seeding by walking distance.
-	starts := []int{nearestOf(blocks, centroid(blocks))}
+	starts := []int{nearestOf(blocks, centroid(blocks), func(int) bool { return true })}
 	near := w.g.shortest(starts[0], false, nil).dist
 	for len(starts) < k {
 		next, far := nodes[0], int64(-1)
@@ -119,11 +122,19 @@ func SpreadStarts(net *geo.Network, area orb.Geometry, k int) ([]orb.Point, erro
 			clusters[best] = append(clusters[best], b)
 		}
 		moved := false
+		taken := map[int]int{}
+		for _, s := range starts {
+			taken[s]++
+		}
 		for i, cl := range clusters {
 			if len(cl) == 0 {
 				continue // a repeated start (more starts than places): it stays
 			}
-			if v := nearestOf(cl, centroid(cl)); v != starts[i] {
+			// Two workers never pile onto one node while the cluster has another.
+			v := nearestOf(cl, centroid(cl), func(v int) bool { return v == starts[i] || taken[v] == 0 })
+			if v >= 0 && v != starts[i] {
+				taken[starts[i]]--
+				taken[v]++
 				starts[i], moved = v, true
 			}
 		}
