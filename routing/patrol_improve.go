@@ -293,10 +293,13 @@ func (t *territories) neighbours(ri int, blocks []int) []int {
 				}
 			}
 		}
-		// An idle worker of the block's grid (one whose route serves nothing) borders
-		// every block: it can take one by walking out from its start and back.
+		// An idle worker of the block's grid (one whose route serves nothing) with a
+		// start of its own borders every block: it can take one by walking out from its
+		// start and back. (A worker sharing route ri's start stays out: a territory
+		// grown from there is the tour split's job.)
 		for o, r := range t.routes {
-			if o != ri && !seen[o] && !t.frozen[o] && r.Grid == t.p.blockGrid[b] && t.idle(o) && r.End != EndAtPoint {
+			if o != ri && !seen[o] && !t.frozen[o] && r.Grid == t.p.blockGrid[b] && t.idle(o) && r.End != EndAtPoint &&
+				r.StartNode != t.routes[ri].StartNode {
 				if _, ok := t.firstBlockCost(o, b); ok {
 					seen[o] = true
 					out = append(out, o)
