@@ -266,7 +266,8 @@ func BenchmarkPlanGridsLattice(b *testing.B) {
 }
 
 // BenchmarkPlanGridsAndorra: the demo community (a 2 km square around Andorra's densest
-// 500 m cell of streets, 4 grids, 53 workers starting at SpreadStarts of their grids);
+// 500 m cell of streets, 4 grids, 53 workers shared by GridWorkloads and starting at
+// SpreadStarts of their grids);
 // set GRIDSWEEP_ANDORRA to the extract (make andorra prints it). Targets: deadhead share
 // at most 30 %, longest/mean at most 1.15 within every grid.
 func BenchmarkPlanGridsAndorra(b *testing.B) {
@@ -276,7 +277,7 @@ func BenchmarkPlanGridsAndorra(b *testing.B) {
 	}
 	ex := loadOSMFile(b, name)
 	net, grids := demoCommunity(b, ex, 1000)
-	pw := spreadWorkers(b, net, grids, 53)
+	pw := workWorkers(b, PlanInput{Network: net, Shops: ex.Shops}, grids, 53)
 	b.ResetTimer()
 	benchGrids(b, net, PlanInput{Shops: ex.Shops, Stations: ex.Stations}, grids, pw, 20)
 }
@@ -345,27 +346,26 @@ func demoCommunityMargin(b testing.TB, ex *geo.Extract, halfM, marginM float64) 
 	return net, grids
 }
 
-// spreadWorkers is gridWorkers with each grid's workers starting at SpreadStarts.
-func spreadWorkers(tb testing.TB, net *geo.Network, grids []Grid, k int) []WorkerParams {
-	pw := gridWorkers(net, grids, k, false, 1)
-	count := make([]int, len(grids))
-	for _, w := range pw {
-		count[w.Grid]++
+// workWorkers shares k workers among the grids by GridWorkloads (ShareWorkers) and
+// starts each grid's workers at its SpreadStarts.
+func workWorkers(tb testing.TB, in PlanInput, grids []Grid, k int) []WorkerParams {
+	work, err := GridWorkloads(context.Background(), in, grids, PlanOptions{})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	next := make([]int, len(grids))
-	starts := make([][]orb.Point, len(grids))
+	share, err := ShareWorkers(work, k)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var pw []WorkerParams
 	for g := range grids {
-		s, err := SpreadStarts(net, grids[g].Area, count[g])
+		starts, err := SpreadStarts(in.Network, grids[g].Area, share[g])
 		if err != nil {
 			tb.Fatal(err)
 		}
-		starts[g] = s
-	}
-	for i := range pw {
-		g := pw[i].Grid
-		pt := starts[g][next[g]]
-		next[g]++
-		pw[i].Start = &pt
+		for i := range starts {
+			pw = append(pw, WorkerParams{Grid: g, Start: &starts[i]})
+		}
 	}
 	return pw
 }
