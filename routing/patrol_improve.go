@@ -163,6 +163,18 @@ func (t *territories) transferCost(to int, blocks []int) int64 {
 			walked[m.Link] = true
 		}
 	}
+	if t.idle(to) {
+		// Out from the start, serve, back: what an idle worker pays for a first block.
+		var c int64
+		for _, b := range blocks {
+			d, ok := t.firstBlockCost(to, b)
+			if !ok {
+				return planUnreachable
+			}
+			c += d
+		}
+		return t.p.scaleEstimate(t.routes[to].Worker, c)
+	}
 	var c int64
 	for _, b := range blocks {
 		if walked[b] {
@@ -216,6 +228,12 @@ func (t *territories) transfer(blocks []int, from, to int) int {
 					if i < len(tw) {
 						_, at = g.moveEnds(tw[i])
 					}
+				}
+			}
+			if !done && t.idle(to) {
+				if w, ok := t.firstBlockWalk(to, b); ok {
+					t.routes[to].Walk = w
+					done = true
 				}
 			}
 			if done {
@@ -272,6 +290,19 @@ func (t *territories) neighbours(ri int, blocks []int) []int {
 			for _, f := range t.p.net.Adj[v] {
 				if f >= len(t.owner) {
 					ends = append(ends, t.p.net.Other(f, v)) // across a bridge
+				}
+			}
+		}
+		// An idle worker of the block's grid (one whose route serves nothing) with a
+		// start of its own borders every block: it can take one by walking out from its
+		// start and back. (A worker sharing route ri's start stays out: a territory
+		// grown from there is the tour split's job.)
+		for o, r := range t.routes {
+			if o != ri && !seen[o] && !t.frozen[o] && r.Grid == t.p.blockGrid[b] && t.idle(o) && r.End != EndAtPoint &&
+				r.StartNode != t.routes[ri].StartNode {
+				if _, ok := t.firstBlockCost(o, b); ok {
+					seen[o] = true
+					out = append(out, o)
 				}
 			}
 		}
@@ -340,4 +371,50 @@ func anyLocked(locked []bool, blocks []int) bool {
 		}
 	}
 	return false
+}
+
+// idle reports whether route ri serves nothing.
+func (t *territories) idle(ri int) bool {
+	for _, m := range t.routes[ri].Walk {
+		if m.Serve {
+			return false
+		}
+	}
+	return true
+}
+
+// firstBlockCost is the time (planner units, plan-wide speeds) of walking from route
+// ri's start to block b, serving it and walking back to the start, the cheaper way round;
+// ok is false when b cannot be reached.
+func (t *territories) firstBlockCost(ri, b int) (int64, bool) {
+	g := t.p.g
+	f, r := t.p.treesOf(t.routes[ri].StartNode)
+	u, v := int(g.from[b]), int(g.to[b])
+	best := int64(planUnreachable)
+	if f.dist[u] < planUnreachable && r.dist[v] < planUnreachable {
+		best = f.dist[u] + g.serve[b] + r.dist[v]
+	}
+	if !g.directed[b] && f.dist[v] < planUnreachable && r.dist[u] < planUnreachable {
+		best = min(best, f.dist[v]+g.serve[b]+r.dist[u])
+	}
+	return best, best < planUnreachable
+}
+
+// firstBlockWalk is route ri's walk with block b served on a detour from its start (the
+// cheaper way round) placed before the rest of its walk.
+func (t *territories) firstBlockWalk(ri, b int) (Walk, bool) {
+	g := t.p.g
+	f, r := t.p.treesOf(t.routes[ri].StartNode)
+	u, v := int(g.from[b]), int(g.to[b])
+	rev := false
+	if !g.directed[b] && f.dist[v]+r.dist[u] < f.dist[u]+r.dist[v] {
+		u, v, rev = v, u, true
+	}
+	if f.dist[u] >= planUnreachable || r.dist[v] >= planUnreachable {
+		return nil, false
+	}
+	w := append(Walk(nil), g.pathTo(f, u)...)
+	w = append(w, Move{Link: b, Reverse: rev, Serve: true})
+	w = append(w, g.pathTo(r, v)...)
+	return append(w, t.routes[ri].Walk...), true
 }

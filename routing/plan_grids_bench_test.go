@@ -266,7 +266,8 @@ func BenchmarkPlanGridsLattice(b *testing.B) {
 }
 
 // BenchmarkPlanGridsAndorra: the demo community (a 2 km square around Andorra's densest
-// 500 m cell of streets, 4 grids, 53 workers starting at random nodes of their grids);
+// 500 m cell of streets, 4 grids, 53 workers shared by GridWorkloads and starting at
+// SpreadStarts of their grids);
 // set GRIDSWEEP_ANDORRA to the extract (make andorra prints it). Targets: deadhead share
 // at most 30 %, longest/mean at most 1.15 within every grid.
 func BenchmarkPlanGridsAndorra(b *testing.B) {
@@ -276,14 +277,19 @@ func BenchmarkPlanGridsAndorra(b *testing.B) {
 	}
 	ex := loadOSMFile(b, name)
 	net, grids := demoCommunity(b, ex, 1000)
+	pw := workWorkers(b, PlanInput{Network: net, Shops: ex.Shops}, grids, 53)
 	b.ResetTimer()
-	benchGrids(b, net, PlanInput{Shops: ex.Shops, Stations: ex.Stations}, grids, gridWorkers(net, grids, 53, true, 1), 20)
+	benchGrids(b, net, PlanInput{Shops: ex.Shops, Stations: ex.Stations}, grids, pw, 20)
 }
 
 // demoCommunity cuts the demo's community out of an extract the way `gridsweep demo`
 // does: the densest 500 m cell of block midpoints, a square halfM either side of it, its
 // blocks, and four grids (2×2 quarters).
 func demoCommunity(b testing.TB, ex *geo.Extract, halfM float64) (*geo.Network, []Grid) {
+	return demoCommunityMargin(b, ex, halfM, 0)
+}
+
+func demoCommunityMargin(b testing.TB, ex *geo.Extract, halfM, marginM float64) (*geo.Network, []Grid) {
 	// As data.Store.StreetCentre: block midpoints snapped to a 500 m grid in Web
 	// Mercator, the grid point with most blocks.
 	const mPerDeg = 111_320.0
@@ -318,7 +324,7 @@ func demoCommunity(b testing.TB, ex *geo.Extract, halfM float64) (*geo.Network, 
 	var blocks []geo.Block
 	for _, bl := range ex.Blocks {
 		for _, q := range bl.Geometry {
-			if math.Abs(q[0]-centre[0]) <= dLon && math.Abs(q[1]-centre[1]) <= dLat {
+			if math.Abs(q[0]-centre[0]) <= dLon*(halfM+marginM)/halfM && math.Abs(q[1]-centre[1]) <= dLat*(halfM+marginM)/halfM {
 				blocks = append(blocks, bl)
 				break
 			}
@@ -338,4 +344,28 @@ func demoCommunity(b testing.TB, ex *geo.Extract, halfM float64) (*geo.Network, 
 		}
 	}
 	return net, grids
+}
+
+// workWorkers shares k workers among the grids by GridWorkloads (ShareWorkers) and
+// starts each grid's workers at its SpreadStarts.
+func workWorkers(tb testing.TB, in PlanInput, grids []Grid, k int) []WorkerParams {
+	work, err := GridWorkloads(context.Background(), in, grids, PlanOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	share, err := ShareWorkers(work, k)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var pw []WorkerParams
+	for g := range grids {
+		starts, err := SpreadStarts(in.Network, grids[g].Area, share[g])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for i := range starts {
+			pw = append(pw, WorkerParams{Grid: g, Start: &starts[i]})
+		}
+	}
+	return pw
 }
