@@ -91,13 +91,13 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := store.ImportAreas(ctx, data.DemoAreas(centre, *halfSide, community)); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	ws, err := store.DemoWorkers(ctx, "demo:community", *workers)
+	ws, err := planning.NewRunner(store).LayOutDemoCrew(ctx, "demo:community", *workers)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\ndemo community: %.0f m square around %.5f,%.5f (the densest streets), 4 grids, %d workers\n",
 		2**halfSide, centre[0], centre[1], len(ws))
-	fmt.Fprintln(stdout, "workers per grid in proportion to its street length, each starting at a street of their own part of it")
+	fmt.Fprintln(stdout, "workers per grid in proportion to its workload (streets, shops, least deadhead), each starting in their own part of it")
 
 	ids := make([]int64, len(ws))
 	for i, w := range ws {
