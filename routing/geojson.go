@@ -9,8 +9,8 @@ import (
 )
 
 // GeoJSON returns every route's legs as a FeatureCollection: one LineString per leg with
-// properties worker, seq, kind, street, shops, distance_m and duration_s, and one Point
-// per station stop.
+// properties worker, grid (its name), seq, kind, street, shops, distance_m and
+// duration_s, and one Point per station stop.
 func (p *Plan) GeoJSON() *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	for r := range p.Routes {
@@ -27,6 +27,7 @@ func (p *Plan) GeoJSON() *geojson.FeatureCollection {
 				shops = []string{}
 			}
 			f.Properties["worker"] = l.Worker + 1
+			f.Properties["grid"] = p.gridName(p.Routes[r].Grid)
 			f.Properties["seq"] = l.Seq
 			f.Properties["kind"] = string(l.Kind)
 			f.Properties["street"] = l.Street

@@ -36,9 +36,29 @@ type planner struct {
 	required []bool  // per block
 	shops    [][]int // per block
 	starts   []int   // per worker, a node
-	began    time.Time
-	deadline time.Time
-	plan     *Plan
+	// startRule is, per worker, how its start was chosen; ends its end node (-1: open)
+	// and endKind what was asked for.
+	startRule []string
+	ends      []int
+	endKind   []EndKind
+	// blockGrid is, per block, the grid it belongs to (-1: not required); gridNames
+	// has one name per grid (WholeNetworkGrid without grids).
+	blockGrid []int
+	gridNames []string
+	// grpWorkers and grpBlocks are the groups (see groups).
+	grpWorkers, grpBlocks [][]int
+	began                 time.Time
+	deadline              time.Time
+	plan                  *Plan
+	// phaseBegan and phaseSecs are the current group's share of the time budget.
+	phaseBegan time.Time
+	phaseSecs  float64
+	// pricing (see initPricing): per worker, the split rates; uniform when every worker
+	// has the plan-wide speeds and shift; shopDs per edge, the shop part of its service.
+	rates   []splitRate
+	uniform bool
+	shopDs  []int64
+	zeros   []int64 // the distances to an open end
 
 	trees map[int][2]*spTree // per start node: forward and reverse shortest-path trees
 }
@@ -54,23 +74,16 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 	net := in.Network
 	p := &planner{opt: o, in: in, net: net, began: time.Now(), trees: map[int][2]*spTree{}}
 	p.deadline = p.began.Add(time.Duration(o.Seconds * float64(time.Second)))
+	p.phaseBegan, p.phaseSecs = p.began, o.Seconds
 	p.plan = &Plan{Mode: o.Mode, net: net, opt: o, input: in}
-	for w := range o.PerWorker {
-		if own := o.worker(w); own.WalkKmh != o.WalkKmh || own.ServeKmh != o.ServeKmh {
-			p.plan.Approximations = append(p.plan.Approximations,
-				"the work is split assuming the plan-wide speeds; each route's time is priced at its worker's own speeds")
-			break
-		}
-	}
 
 	p.required = make([]bool, len(net.Blocks))
+	anyRequired := false
 	for b := range net.Blocks {
 		p.required[b] = in.Required == nil || in.Required(b)
-		if p.required[b] {
-			p.plan.BlocksRequired++
-		}
+		anyRequired = anyRequired || p.required[b]
 	}
-	if p.plan.BlocksRequired == 0 {
+	if !anyRequired {
 		return nil, badInput("no required blocks in the area")
 	}
 
@@ -87,9 +100,6 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 			continue
 		}
 		p.shops[sn.Block] = append(p.shops[sn.Block], i)
-		if p.required[sn.Block] {
-			p.plan.ShopsOnBlocks++
-		}
 	}
 	p.plan.shops = p.shops
 	stPts := make([]orb.Point, len(in.Stations))
@@ -128,6 +138,10 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 		}
 	}
 	p.g = newPlanGraph(len(net.Nodes), from, to, directed, trav, sv)
+	p.g.lengthMM = make([]int64, m)
+	for e, ed := range net.Edges {
+		p.g.lengthMM[e] = int64(math.Round(ed.LengthM * 1000))
+	}
 	p.g.street = make([]int32, m)
 	streets := map[string]int32{}
 	for e, ed := range net.Edges {
@@ -148,27 +162,26 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 	}
 	p.plan.g = p.g
 
-	switch len(o.Starts) {
-	case 0:
-		c := p.centralNode()
-		p.starts = make([]int, o.Workers)
-		for w := range p.starts {
-			p.starts[w] = c
-		}
-	default:
-		nodes := make([]int, len(o.Starts))
-		for i, pt := range o.Starts {
-			v, d := net.NearestNode(pt, nil)
-			if d > o.MaxStartDistM {
-				return nil, badInput("start point %.6f,%.6f is %.0f m from the nearest street node (limit %.0f m)", pt[0], pt[1], d, o.MaxStartDistM)
-			}
-			nodes[i] = v
-		}
-		p.starts = make([]int, o.Workers)
-		for w := range p.starts {
-			p.starts[w] = nodes[min(w, len(nodes)-1)]
+	p.assignGrids()
+	for b := range net.Blocks {
+		if p.required[b] {
+			p.plan.BlocksRequired++
+			p.plan.ShopsOnBlocks += len(p.shops[b])
 		}
 	}
+	if p.plan.BlocksRequired == 0 {
+		if p.plan.OutsideGrids > 0 {
+			return nil, badInput("no required block lies in any grid (%d lie outside every grid)", p.plan.OutsideGrids)
+		}
+		return nil, badInput("no required blocks in the area")
+	}
+	if err := p.checkGridStaffing(); err != nil {
+		return nil, err
+	}
+	if err := p.placeWorkers(); err != nil {
+		return nil, err
+	}
+	p.initPricing()
 	return p, nil
 }
 
@@ -246,35 +259,30 @@ func (p *planner) treesOf(v int) (*spTree, *spTree) {
 	return f, r
 }
 
-// groups assigns every required block to the workers whose start can reach it (and come
-// back), and records the others as unreachable. It returns, per group, its workers and
-// its blocks.
-func (p *planner) groups() (workers [][]int, blocks [][]int) {
-	byStart := map[int]int{} // start node → group
-	var starts []int
-	for w, s := range p.starts {
-		if _, ok := byStart[s]; !ok {
-			byStart[s] = -1
-			starts = append(starts, s)
-		}
-		_ = w
-	}
-	// Starts in the same weak component form one group.
+// groups splits the work into independent groups: the workers of one grid whose starts
+// lie in one (weakly) connected component, with the grid's required blocks in that
+// component. Blocks that none of their grid's workers can reach (and leave again) are
+// recorded as unreachable. It returns, per group, its workers and its blocks, and fails
+// when a worker's end cannot be reached from their start.
+func (p *planner) groups() (workers [][]int, blocks [][]int, err error) {
 	uf := newPlanUnionFind(p.g.n)
 	for e := range p.g.from {
 		uf.union(int(p.g.from[e]), int(p.g.to[e]))
 	}
-	groupOfRoot := map[int]int{}
-	for _, s := range starts {
-		r := uf.find(s)
-		if _, ok := groupOfRoot[r]; !ok {
-			groupOfRoot[r] = len(workers)
+	type key struct{ grid, root int }
+	groupOf := map[key]int{}
+	for w, s := range p.starts {
+		if e := p.ends[w]; e >= 0 && uf.find(e) != uf.find(s) {
+			return nil, nil, badInput("%s: the end point cannot be reached from the start", p.opt.workerName(w))
+		}
+		k := key{p.workerGrid(w), uf.find(s)}
+		gi, ok := groupOf[k]
+		if !ok {
+			gi = len(workers)
+			groupOf[k] = gi
 			workers = append(workers, nil)
 			blocks = append(blocks, nil)
 		}
-	}
-	for w, s := range p.starts {
-		gi := groupOfRoot[uf.find(s)]
 		workers[gi] = append(workers[gi], w)
 	}
 	for b, req := range p.required {
@@ -282,7 +290,7 @@ func (p *planner) groups() (workers [][]int, blocks [][]int) {
 			continue
 		}
 		e := b // block b is edge b
-		gi, ok := groupOfRoot[uf.find(int(p.g.from[e]))]
+		gi, ok := groupOf[key{p.blockGrid[b], uf.find(int(p.g.from[e]))}]
 		if ok {
 			// Directed streets must also be enterable and left again from the start.
 			f, r := p.treesOf(p.starts[workers[gi][0]])
@@ -297,13 +305,23 @@ func (p *planner) groups() (workers [][]int, blocks [][]int) {
 		}
 		blocks[gi] = append(blocks[gi], b)
 	}
-	return workers, blocks
+	p.grpWorkers, p.grpBlocks = workers, blocks
+	return workers, blocks, nil
 }
 
 func (p *planner) patrol(ctx context.Context) (*Plan, error) {
-	workers, blocks := p.groups()
+	workers, blocks, err := p.groups()
+	if err != nil {
+		return nil, err
+	}
 	routes := make([]*Route, p.opt.Workers)
+	left := 0
+	for _, bs := range blocks {
+		left += len(bs)
+	}
 	for gi := range workers {
+		p.budgetGroup(len(blocks[gi]), left)
+		left -= len(blocks[gi])
 		rs, err := p.patrolGroup(ctx, workers[gi], blocks[gi])
 		if err != nil {
 			return nil, err
@@ -318,13 +336,60 @@ func (p *planner) patrol(ctx context.Context) (*Plan, error) {
 	return p.plan, nil
 }
 
+// budgetGroup gives the next group its share of what is left of the time budget, in
+// proportion to its blocks (of left still to plan).
+func (p *planner) budgetGroup(blocks, left int) {
+	now := time.Now()
+	rest := p.began.Add(time.Duration(p.opt.Seconds * float64(time.Second))).Sub(now).Seconds()
+	p.phaseBegan = now
+	p.phaseSecs = max(0, rest) * float64(blocks) / float64(max(1, left))
+}
+
 // groupPlan is the split machinery of one group: its workers in the order in which they
-// take pieces of a giant tour, and their shortest-path distances.
+// take pieces of a giant tour, and their shortest-path distances from their start (out)
+// and to their end (back; zero everywhere for an open end).
 type groupPlan struct {
 	workers []int
-	shared  bool
+	shared  bool // one start and one end for every worker
 	out     map[int][]int64
 	back    map[int][]int64
+}
+
+// newGroupPlan prepares the split of a group's giant tour.
+func (p *planner) newGroupPlan(workers []int, giant []Move) *groupPlan {
+	gp := &groupPlan{shared: true, out: map[int][]int64{}, back: map[int][]int64{}}
+	w0 := workers[0]
+	for _, w := range workers {
+		if p.starts[w] != p.starts[w0] || p.ends[w] != p.ends[w0] {
+			gp.shared = false
+		}
+		f, _ := p.treesOf(p.starts[w])
+		gp.out[w], gp.back[w] = f.dist, p.backTo(w)
+	}
+	gp.workers = workers
+	if !gp.shared {
+		gp.workers = orderWorkersAlongTour(newTourSplit(p.g, giant, nil, nil, true), workers, gp.out)
+	}
+	return gp
+}
+
+// backTo is, per node, the distance from it to worker w's end (zero for an open end).
+func (p *planner) backTo(w int) []int64 {
+	if p.ends[w] < 0 {
+		if p.zeros == nil {
+			p.zeros = make([]int64, p.g.n)
+		}
+		return p.zeros
+	}
+	_, r := p.treesOf(p.ends[w])
+	return r.dist
+}
+
+// newRoute is worker w's route before it has a walk.
+func (p *planner) newRoute(w int) *Route {
+	start := p.starts[w]
+	return &Route{Worker: w, Grid: p.workerGrid(w), StartNode: start, StartPoint: p.net.Nodes[start].Point,
+		StartRule: p.startRule[w], End: p.endKind[w], EndNode: start}
 }
 
 // patrolGroup plans the workers of one group (sharing a connected network) over its
@@ -340,20 +405,9 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 		return nil, fmt.Errorf("plan: giant tour: %w", err)
 	}
 	p.recordPostman(giant)
-	gp := &groupPlan{shared: true, out: map[int][]int64{}, back: map[int][]int64{}}
-	for _, w := range workers {
-		if p.starts[w] != depot {
-			gp.shared = false
-		}
-		f, r := p.treesOf(p.starts[w])
-		gp.out[w], gp.back[w] = f.dist, r.dist
-	}
-	gp.workers = workers
-	if !gp.shared {
-		gp.workers = orderWorkersAlongTour(newTourSplit(p.g, giant, nil, nil, true), workers, gp.out)
-	}
+	gp := p.newGroupPlan(workers, giant)
 	routes, s := p.splitTour(gp, giant)
-	if gp.shared {
+	if gp.shared && p.uniform {
 		p.plan.addWorkersNeeded(s.fewestWorkers(int64(p.opt.ShiftLimit / (100 * time.Millisecond))))
 	}
 	best := cloneRoutes(routes)
@@ -363,6 +417,19 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 		if sc := p.score(rs); sc.better(bestScore) {
 			best, bestScore = cloneRoutes(rs), sc
 			p.progress(sc)
+		}
+	}
+	// The compact candidate: regions cut straight, stray pieces handed over, then
+	// evened out, until 25 % of the budget.
+	if len(workers) > 1 {
+		if cand := p.regionRoutes(ctx, gp.workers, blocks); cand != nil {
+			p.setPhase(0.25)
+			t := p.newTerritories(cand)
+			if changed := t.mergePieces(ctx); len(changed) > 0 {
+				t.reroute(ctx, changed)
+			}
+			t.rebalance(ctx, nil)
+			consider(cand)
 		}
 	}
 	// The budget: improvement rounds until 45 % of it, then piece merging, boundary
@@ -408,7 +475,7 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			p.setPhase(frac)
 			forced = false
 			// Fewer pieces at no longer makespan is worth a slightly larger total.
-			if sc := p.score(cand); (!sc.uneven || bestScore.uneven) && sc.makespan <= bestScore.makespan {
+			if sc := p.score(cand); (!sc.uneven || bestScore.uneven) && sc.penalised() <= bestScore.penalised() {
 				best, bestScore = cand, sc
 			}
 		}
@@ -454,19 +521,24 @@ func (p *planner) splitTourPriced(cost *planGraph, gp *groupPlan, giant []Move) 
 		s.out = append(s.out, gp.out[w])
 		s.back = append(s.back, gp.back[w])
 	}
+	if rates := p.groupRates(gp.workers); rates != nil {
+		s.setRates(rates, p.shopDs)
+	}
 	cuts, _ := s.bestCuts(len(gp.workers))
 	routes := make([]*Route, len(gp.workers))
 	for k, w := range gp.workers {
-		start := p.starts[w]
-		r := &Route{Worker: w, StartNode: start, StartPoint: p.net.Nodes[start].Point}
+		r := p.newRoute(w)
 		if cuts[k] < cuts[k+1] {
 			a, b := s.svc[cuts[k]], s.svc[cuts[k+1]-1]
 			h, _ := p.g.moveEnds(giant[a])
 			_, t := p.g.moveEnds(giant[b])
-			f, rv := p.treesOf(start)
+			f, _ := p.treesOf(r.StartNode)
 			r.Walk = append(r.Walk, p.g.pathTo(f, h)...)
 			r.Walk = append(r.Walk, giant[a:b+1]...)
-			r.Walk = append(r.Walk, p.g.pathTo(rv, t)...)
+			if e := p.ends[w]; e >= 0 {
+				_, rv := p.treesOf(e)
+				r.Walk = append(r.Walk, p.g.pathTo(rv, t)...)
+			}
 		}
 		routes[k] = r
 	}
@@ -480,8 +552,8 @@ func (p *planner) chain(gp *groupPlan, routes []*Route) []Move {
 	for k, r := range routes {
 		giant = append(giant, r.Walk...)
 		next := routes[(k+1)%len(routes)].StartNode
-		if next != r.StartNode {
-			f, _ := p.treesOf(r.StartNode)
+		if at := p.walkEnd(r); next != at {
+			f, _ := p.treesOf(at)
 			giant = append(giant, p.g.pathTo(f, next)...)
 		}
 	}
@@ -493,14 +565,26 @@ type planScore struct {
 	uneven   bool // makespan/mean above 1.05
 	makespan int64
 	total    int64
+	// extraPieces counts the territories' pieces beyond one each: a fragmented
+	// territory is worse (see piecePenalty).
+	extraPieces int
+}
+
+// piecePenalty is how much longer (as a fraction of the makespan) a plan may be for one
+// piece of territory fewer.
+const piecePenalty = 0.01
+
+// penalised is the makespan with the territories' extra pieces charged.
+func (a planScore) penalised() float64 {
+	return float64(a.makespan) * (1 + piecePenalty*float64(a.extraPieces))
 }
 
 func (a planScore) better(b planScore) bool {
 	if a.uneven != b.uneven {
 		return !a.uneven
 	}
-	if a.makespan != b.makespan {
-		return a.makespan < b.makespan
+	if pa, pb := a.penalised(), b.penalised(); pa != pb {
+		return pa < pb
 	}
 	return a.total < b.total
 }
@@ -512,9 +596,18 @@ const evenEnough = 1.05
 func (p *planner) score(routes []*Route) planScore {
 	var sc planScore
 	for _, r := range routes {
-		c := p.g.walkCost(r.Walk)
+		c := p.routeCost(r.Worker, r.Walk)
 		sc.makespan = max(sc.makespan, c)
 		sc.total += c
+		var blocks []int
+		for _, m := range r.Walk {
+			if m.Serve {
+				blocks = append(blocks, m.Link)
+			}
+		}
+		if n := p.pieces(blocks); n > 1 {
+			sc.extraPieces += n - 1
+		}
 	}
 	if len(routes) > 0 && sc.total > 0 {
 		sc.uneven = float64(sc.makespan)*float64(len(routes)) > evenEnough*float64(sc.total)
@@ -531,7 +624,7 @@ func (p *planner) progress(sc planScore) {
 // outOfTime reports whether the budget is spent; improvement rounds stop early enough to
 // leave time for writing the results.
 func (p *planner) setPhase(frac float64) {
-	p.deadline = p.began.Add(time.Duration(frac * p.opt.Seconds * float64(time.Second)))
+	p.deadline = p.phaseBegan.Add(time.Duration(frac * p.phaseSecs * float64(time.Second)))
 }
 
 func (p *planner) outOfTime(ctx context.Context) bool {
@@ -579,6 +672,8 @@ func (p *planner) finish(routes []*Route) {
 		}
 		r.Cost = dsToDuration(c)
 		r.Pieces = p.pieces(r.Blocks)
+		r.EndNode = p.walkEnd(r)
+		r.EndPoint = p.net.Nodes[r.EndNode].Point
 		pl.BlocksCovered += len(r.Blocks)
 		pl.TotalM += r.DistanceM
 		pl.DeadheadM += r.DeadheadM
@@ -596,35 +691,9 @@ func (p *planner) finish(routes []*Route) {
 	if onDuty > 0 {
 		pl.MeanRoute = dsToDuration(sum / int64(onDuty))
 	}
-	pl.Shift = nil
-	// Each route is checked against its own worker's shift; Over is the worst excess.
-	var over time.Duration
-	var late []int
-	for _, r := range pl.Routes {
-		if x := r.Cost - p.opt.worker(r.Worker).ShiftLimit; x > 0 {
-			late = append(late, r.Worker+1)
-			over = max(over, x)
-		}
-	}
-	if len(late) > 0 {
-		limit := p.opt.ShiftLimit
-		if len(p.opt.PerWorker) > 0 && len(late) == 1 {
-			limit = p.opt.worker(late[0] - 1).ShiftLimit
-		}
-		adv := &ShiftAdvice{Limit: limit, Over: over, WorkersNeeded: pl.workersNeeded(), HoursNeeded: math.Ceil(pl.Makespan.Hours()*10) / 10, Late: late}
-		what := fmt.Sprintf("the longest route is %s over the %s shift", over.Round(time.Minute), limit)
-		if len(p.opt.PerWorker) > 0 {
-			what = fmt.Sprintf("%d route(s) run over their worker's shift (workers %v), the worst by %s", len(late), late, over.Round(time.Minute))
-		}
-		if adv.WorkersNeeded > 0 {
-			adv.Message = fmt.Sprintf("%s: it needs %d workers at a %s shift, or a %.1f h shift with %d workers",
-				what, adv.WorkersNeeded, p.opt.ShiftLimit, adv.HoursNeeded, len(routes))
-		} else {
-			adv.Message = fmt.Sprintf("%s: a single block is too far for this shift; it needs a %.1f h shift with %d workers",
-				what, adv.HoursNeeded, len(routes))
-		}
-		pl.Shift = adv
-	}
+	p.gridResults()
+	p.lowerBounds()
+	p.advise()
 }
 
 // moveCostFor prices worker w's moves in tenths of a second. A worker with the plan-wide

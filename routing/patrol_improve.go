@@ -30,7 +30,7 @@ func (p *planner) newTerritories(routes []*Route) *territories {
 				t.owner[p.net.Edges[m.Link].Block] = ri
 			}
 		}
-		t.cost[ri] = p.g.walkCost(r.Walk)
+		t.cost[ri] = p.routeCost(r.Worker, r.Walk)
 	}
 	return t
 }
@@ -81,11 +81,11 @@ func (t *territories) rerouteUntil(ctx context.Context, which []int, deadline ti
 				if ctx.Err() != nil || time.Now().After(deadline) {
 					continue
 				}
-				w, err := t.p.g.postmanTour(ctx, blocks, t.routes[ri].StartNode, 1, false)
+				w, err := t.p.tourFor(ctx, blocks, t.routes[ri].Worker, 1, false)
 				if err != nil {
 					continue
 				}
-				c := t.p.g.walkCost(w)
+				c := t.p.routeCost(t.routes[ri].Worker, w)
 				mu.Lock()
 				if c < t.cost[ri] {
 					t.routes[ri].Walk, t.cost[ri] = w, c
@@ -171,7 +171,7 @@ func (t *territories) transferCost(to int, blocks []int) int64 {
 			c += t.p.g.serve[b] + t.p.g.trav[b]
 		}
 	}
-	return c
+	return t.p.scaleEstimate(t.routes[to].Worker, c)
 }
 
 // transfer moves blocks from route from to route to, editing both walks so that they
@@ -238,8 +238,8 @@ func (t *territories) transfer(blocks []int, from, to int) int {
 		}
 		pending = left
 	}
-	t.cost[from] = g.walkCost(t.routes[from].Walk)
-	t.cost[to] = g.walkCost(t.routes[to].Walk)
+	t.cost[from] = t.p.routeCost(t.routes[from].Worker, t.routes[from].Walk)
+	t.cost[to] = t.p.routeCost(t.routes[to].Worker, t.routes[to].Walk)
 	return moved
 }
 
@@ -280,7 +280,7 @@ func (t *territories) neighbours(ri int, blocks []int) []int {
 				if f >= len(t.owner) {
 					continue // a bridge
 				}
-				if o := t.owner[f]; o >= 0 && o != ri && !seen[o] && !t.frozen[o] {
+				if o := t.owner[f]; o >= 0 && o != ri && !seen[o] && !t.frozen[o] && t.routes[o].Grid == t.p.blockGrid[b] {
 					seen[o] = true
 					out = append(out, o)
 				}

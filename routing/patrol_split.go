@@ -20,7 +20,49 @@ type tourSplit struct {
 	// out[w][v] = d(start of worker w, v); back[w][v] = d(v, start of worker w), with
 	// workers in the order in which they take pieces.
 	out, back [][]int64
-	shared    bool // every worker has the same start
+	shared    bool // every worker has the same start and end
+	// rates, when set (see setRates), prices each worker's pieces at their own speeds
+	// and normalises them to a common shift: cost returns a route's time times
+	// norm (the longest shift over the worker's own), so that minimising the
+	// longest normalised route gives work in proportion to shifts.
+	rates []splitRate
+	// svcT, svcS, svcH split the prefix costs into travel, serving at speed and shop
+	// time (rates only): sp and ep each as (travel, serve, shop).
+	spT, spS, epT, epS []int64
+	shop               []int64 // per edge, the shop part of its service cost
+	minFactor          float64 // the smallest rate factor: a lower bound for pruning
+}
+
+// splitRate is one worker's pricing relative to the planning graph: deadhead and service
+// times scale by walk and serve (plan-wide speed over own speed), and the whole route by
+// norm.
+type splitRate struct{ walk, serve, norm float64 }
+
+// setRates prices the workers (in the order of out and back) by rates; shop is the shop
+// part of every edge's service cost.
+func (s *tourSplit) setRates(rates []splitRate, shop []int64) {
+	s.rates, s.shop = rates, shop
+	s.shared = false
+	s.spT = make([]int64, len(s.svc))
+	s.spS = make([]int64, len(s.svc))
+	s.epT = make([]int64, len(s.svc))
+	s.epS = make([]int64, len(s.svc))
+	var trav, serve int64
+	k := 0
+	for _, m := range s.walk {
+		if m.Serve {
+			s.spT[k], s.spS[k] = trav, serve
+			serve += s.g.serve[m.Link] - shop[m.Link]
+			s.epT[k], s.epS[k] = trav, serve
+			k++
+		} else {
+			trav += s.g.trav[m.Link]
+		}
+	}
+	s.minFactor = 1
+	for _, r := range rates {
+		s.minFactor = min(s.minFactor, r.norm*min(r.walk, r.serve, 1))
+	}
 }
 
 func newTourSplit(g *planGraph, walk []Move, out, back [][]int64, shared bool) *tourSplit {
@@ -44,11 +86,25 @@ func newTourSplit(g *planGraph, walk []Move, out, back [][]int64, shared bool) *
 	return s
 }
 
-// inner is the cost of walking the giant tour from service i to service j inclusive.
-func (s *tourSplit) inner(i, j int) int64 { return s.ep[j] - s.sp[i] }
+// inner is the cost of walking the giant tour from service i to service j inclusive
+// (with rates, a lower bound on any worker's normalised cost of it).
+func (s *tourSplit) inner(i, j int) int64 {
+	if s.rates != nil {
+		return int64(float64(s.ep[j]-s.sp[i]) * s.minFactor)
+	}
+	return s.ep[j] - s.sp[i]
+}
 
-// cost is the route cost of worker w serving services i..j inclusive.
+// cost is the route cost of worker w serving services i..j inclusive (normalised with
+// rates).
 func (s *tourSplit) cost(w, i, j int) int64 {
+	if s.rates != nil {
+		r := s.rates[w]
+		trav := float64(s.out[w][s.head[i]]+s.epT[j]-s.spT[i]+s.back[w][s.tail[j]]) * r.walk
+		serve := float64(s.epS[j]-s.spS[i]) * r.serve
+		shop := float64((s.ep[j] - s.sp[i]) - (s.epT[j] - s.spT[i]) - (s.epS[j] - s.spS[i]))
+		return int64((trav + serve + shop) * r.norm)
+	}
 	return s.out[w][s.head[i]] + s.ep[j] - s.sp[i] + s.back[w][s.tail[j]]
 }
 
@@ -145,6 +201,17 @@ func (s *tourSplit) cutsPerWorker(k int, lo, hi int64) []int {
 			last := m - (k - w - 1)
 			base := out[s.head[i]] - s.sp[i]
 			for j := i; j < last; j++ {
+				if s.rates != nil {
+					if s.inner(i, j) > hi {
+						break
+					}
+					if next[j+1] == 0 {
+						if c := s.cost(w, i, j); c >= lo && c <= hi {
+							next[j+1] = int32(i) + 1
+						}
+					}
+					continue
+				}
 				if s.ep[j]-s.sp[i] > hi {
 					break
 				}
@@ -202,7 +269,7 @@ func (s *tourSplit) bestCuts(k int) ([]int, []int64) {
 		}
 		hiBound = max(hiBound, mo+mb)
 	}
-	hiBound += s.inner(0, m-1)
+	hiBound += s.ep[m-1] - s.sp[0]
 	// Every route serves its own blocks, so the longest is at least an even share of
 	// all the serving.
 	var serve int64
@@ -210,6 +277,14 @@ func (s *tourSplit) bestCuts(k int) ([]int, []int64) {
 		serve += s.g.moveCost(s.walk[t])
 	}
 	lo, hi := serve/int64(k), hiBound
+	if s.rates != nil {
+		// Normalised costs: the bounds scale with the largest factors.
+		f := 1.0
+		for _, r := range s.rates {
+			f = max(f, r.norm*max(r.walk, r.serve, 1))
+		}
+		lo, hi = 0, int64(float64(hiBound)*f)+1
+	}
 	// An even split by count is feasible at its own longest route: starting there keeps
 	// the first passes short (a pass costs the number of services times the length of
 	// the pieces the bound allows).

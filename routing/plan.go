@@ -72,18 +72,35 @@ type PlanOptions struct {
 	// Progress, when set, is told the best makespan whenever it improves.
 	Progress func(makespan, elapsed time.Duration)
 	// PerWorker, when set, has one entry per worker (len Workers) with that worker's own
-	// shift limit and speeds; a zero field takes the plan-wide value above. The search
-	// splits the work assuming the plan-wide speeds; each route's time (Route.Cost, the
-	// makespan) is then priced at its worker's own speeds and checked against its own
-	// shift limit.
+	// shift limit, speeds, grid, start and end; a zero field takes the plan-wide value
+	// above. The split gives each worker work in proportion to their shift at their own
+	// speeds (the longest route relative to its worker's shift is minimised), and each
+	// route's time (Route.Cost, the makespan) is priced at its worker's own speeds and
+	// checked against its own shift limit. Required when Grids are given.
 	PerWorker []WorkerParams
+	// Grids, when set, are the community's territories (see Grid): each required block
+	// belongs to the grid holding its midpoint and is served only by that grid's workers
+	// (WorkerParams.Grid). Without grids the whole network is one grid.
+	Grids []Grid
 }
 
 // WorkerParams are one worker's own settings (the workers table: shift_minutes,
-// walk_speed_kmh, service_speed_kmh).
+// walk_speed_kmh, service_speed_kmh, plus the grid, start and end of a community plan).
 type WorkerParams struct {
 	ShiftLimit        time.Duration
 	WalkKmh, ServeKmh float64
+	// Name labels the worker in messages (default "worker N", N counted from 1).
+	Name string
+	// Grid indexes PlanOptions.Grids: the only grid whose blocks this worker serves
+	// (ignored without grids).
+	Grid int
+	// Start, when set, is this worker's start point (lon/lat); it takes precedence over
+	// PlanOptions.Starts. A worker without any start starts at their grid's centre (see
+	// StartRuleGridCentre).
+	Start *orb.Point
+	// End is where the route ends: back at the start (the zero value), at a point, or
+	// open.
+	End RouteEnd
 }
 
 // ErrBadPlanInput marks a request the planner cannot start on; the message says why.
@@ -165,6 +182,9 @@ func (o PlanOptions) withDefaults() (PlanOptions, error) {
 	if o.Threads <= 0 {
 		o.Threads = 2
 	}
+	if err := o.checkGrids(); err != nil {
+		return o, err
+	}
 	if len(o.PerWorker) > 0 {
 		pw := make([]WorkerParams, len(o.PerWorker))
 		for w, p := range o.PerWorker {
@@ -198,6 +218,14 @@ func (o PlanOptions) worker(w int) WorkerParams {
 	return WorkerParams{ShiftLimit: o.ShiftLimit, WalkKmh: o.WalkKmh, ServeKmh: o.ServeKmh}
 }
 
+// workerName is how messages name worker w.
+func (o PlanOptions) workerName(w int) string {
+	if w >= 0 && w < len(o.PerWorker) && o.PerWorker[w].Name != "" {
+		return fmt.Sprintf("worker %q", o.PerWorker[w].Name)
+	}
+	return fmt.Sprintf("worker %d", w+1)
+}
+
 // Plan is the result of planning: one route per worker plus what could not be planned.
 type Plan struct {
 	Mode   Mode
@@ -217,6 +245,15 @@ type Plan struct {
 	StationsTooFar []PointRef
 	// Shift is set when the makespan exceeds the shift limit.
 	Shift *ShiftAdvice
+	// Grids has one entry per grid (one for the whole network without grids), in the
+	// order of PlanOptions.Grids.
+	Grids []GridResult
+	// OutsideGrids counts the blocks whose midpoint lies in no grid: they are not
+	// required and not counted in BlocksRequired.
+	OutsideGrids int
+	// LowerBound is a certified lower bound on Makespan: the largest of the grids' (see
+	// GridResult.LowerBound).
+	LowerBound time.Duration
 	// Interrupted is true when the context ended the search early; the plan is the best
 	// found until then.
 	Interrupted bool
@@ -242,11 +279,34 @@ type Plan struct {
 func (p *Plan) workersNeeded() int     { return p.needed }
 func (p *Plan) addWorkersNeeded(n int) { p.needed += n }
 
-// Route is one worker's closed walk.
+// GridResult is one grid of a plan.
+type GridResult struct {
+	Name    string
+	Workers []int // the grid's workers (0-based, as Route.Worker)
+	// BlocksRequired counts the required blocks of the grid (reachable or not),
+	// BlocksCovered those served.
+	BlocksRequired, BlocksCovered int
+	Makespan, MeanRoute           time.Duration
+	TotalM, DeadheadM             float64
+	// LowerBound is a certified lower bound on the grid's makespan (see lowerBound).
+	LowerBound time.Duration
+}
+
+// Route is one worker's walk from their start to their end (by default back at the
+// start).
 type Route struct {
-	Worker     int
+	Worker int
+	// Grid indexes Plan.Grids.
+	Grid       int
 	StartNode  int
 	StartPoint orb.Point
+	// StartRule says how the start was chosen: StartRuleGiven or the rule's name.
+	StartRule string
+	// End is the kind of end asked for; EndNode and EndPoint are where the walk ends
+	// (for an open end, after the last served block; the start for an idle worker).
+	End      EndKind
+	EndNode  int
+	EndPoint orb.Point
 	// Blocks are the served blocks (indices into Network.Blocks) in serving order.
 	Blocks []int
 	// Walk is every traversal in order; Move.Link indexes Network.Edges.

@@ -14,6 +14,11 @@ type planGraph struct {
 	// street, when set, numbers each edge's street (same name, else same way) so that
 	// tours can prefer to carry on along a street.
 	street []int32
+	// lengthMM, when set, is each edge's length in millimetres. Deadhead costs are
+	// lengths divided by a walking speed and rounded per edge, so a matching that is
+	// optimal in time can be a few metres longer than one optimal in length; postman
+	// tours match on length whenever it is known.
+	lengthMM []int64
 
 	outStart []int32
 	outArc   []planArc

@@ -34,8 +34,10 @@ type ReplanStats struct {
 
 // Replan plans again after a small change, keeping as much of the previous assignment
 // as it can: locked blocks and locked workers keep theirs, the blocks of removed workers
-// and new blocks go to neighbouring territories (the least loaded first), then blocks move
-// from the longest route to a neighbour only while that shortens the longest route.
+// and new blocks go to neighbouring territories of the same grid (the least loaded
+// first), then blocks move from the longest route to a neighbour only while that shortens
+// the longest route. A previous assignment to a worker of another grid (after grids
+// changed) counts as no assignment.
 func Replan(ctx context.Context, in PlanInput, opt PlanOptions, prev ReplanInput) (*Plan, ReplanStats, error) {
 	var st ReplanStats
 	p, err := newPlanner(in, opt)
@@ -45,146 +47,25 @@ func Replan(ctx context.Context, in PlanInput, opt PlanOptions, prev ReplanInput
 	if p.opt.Mode != ModePatrol {
 		return nil, st, badInput("re-plan supports patrol mode only")
 	}
-	k := p.opt.Workers
-	off := make([]bool, k)
-	for _, w := range prev.Removed {
-		if w < 0 || w >= k {
-			return nil, st, badInput("removed worker %d is not one of the %d workers", w+1, k)
-		}
-		off[w] = true
+	rs, err := p.newReplanState(prev)
+	if err != nil {
+		return nil, st, err
 	}
-	active := 0
-	for w := range off {
-		if !off[w] {
-			active++
-		}
+	if err := rs.grow(); err != nil {
+		return nil, st, err
 	}
-	if active == 0 {
-		return nil, st, badInput("every worker is removed")
-	}
-	for b, w := range prev.Previous {
-		if b < 0 || b >= len(p.net.Blocks) || w < 0 || w >= k {
-			return nil, st, badInput("previous assignment of block %d to worker %d is out of range", b, w+1)
-		}
-	}
-	lockedWorker := make([]bool, k)
-	for _, w := range prev.LockedWorkers {
-		if w < 0 || w >= k {
-			return nil, st, badInput("locked worker %d is not one of the %d workers", w+1, k)
-		}
-		lockedWorker[w] = true
-	}
-	_, groupBlocks := p.groups()
-	reachable := make([]bool, len(p.net.Blocks))
-	for _, bs := range groupBlocks {
-		for _, b := range bs {
-			reachable[b] = true
-		}
-	}
-
-	// Start from the previous assignment.
-	owner := make([]int, len(p.net.Blocks))
-	load := make([]int64, k)
-	var free []int
-	for b := range owner {
-		owner[b] = -1
-		if !p.required[b] || !reachable[b] {
-			continue
-		}
-		if w, ok := prev.Previous[b]; ok && !off[w] {
-			owner[b] = w
-			load[w] += p.g.serve[b]
-			continue
-		}
-		free = append(free, b)
-	}
-	locked := make([]bool, len(p.net.Blocks))
-	for _, b := range prev.LockedBlocks {
-		if b >= 0 && b < len(locked) && owner[b] >= 0 {
-			locked[b] = true
-		}
-	}
-	for b, w := range owner {
-		if w >= 0 && lockedWorker[w] {
-			locked[b] = true
-		}
-	}
-	canGrow := func(w int) bool { return w >= 0 && !off[w] && !lockedWorker[w] }
-	growable := 0
-	for w := 0; w < k; w++ {
-		if canGrow(w) {
-			growable++
-		}
-	}
-	if growable == 0 && len(free) > 0 {
-		return nil, st, badInput("%d blocks need a worker but every worker on duty is locked", len(free))
-	}
-
-	// Grow territories over the free blocks, least loaded neighbour first.
-	isFree := make([]bool, len(p.net.Blocks))
-	for _, b := range free {
-		isFree[b] = true
-	}
-	left := len(free)
-	for left > 0 {
-		bestB, bestW := -1, -1
-		for _, b := range free {
-			if !isFree[b] {
-				continue
-			}
-			for _, w := range p.adjacentOwners(owner, b) {
-				if canGrow(w) && (bestW < 0 || load[w] < load[bestW] || (load[w] == load[bestW] && w < bestW)) {
-					bestB, bestW = b, w
-				}
-			}
-		}
-		if bestB < 0 {
-			// Nothing free touches a territory: seed the least loaded worker.
-			for _, b := range free {
-				if isFree[b] {
-					bestB = b
-					break
-				}
-			}
-			for w := 0; w < k; w++ {
-				if canGrow(w) && (bestW < 0 || load[w] < load[bestW]) {
-					bestW = w
-				}
-			}
-		}
-		owner[bestB] = bestW
-		load[bestW] += p.g.serve[bestB]
-		isFree[bestB] = false
-		left--
-	}
-
-	// Route every territory.
-	routes := make([]*Route, k)
-	byWorker := make([][]int, k)
-	for b, w := range owner {
-		if w >= 0 {
-			byWorker[w] = append(byWorker[w], b)
-		}
-	}
-	for w := 0; w < k; w++ {
-		start := p.starts[w]
-		routes[w] = &Route{Worker: w, StartNode: start, StartPoint: p.net.Nodes[start].Point}
-		if len(byWorker[w]) > 0 {
-			walk, err := p.g.postmanTour(ctx, byWorker[w], start, p.opt.Threads, false)
-			if err != nil {
-				return nil, st, fmt.Errorf("re-plan worker %d: %w", w+1, err)
-			}
-			routes[w].Walk = walk
-		}
+	routes, err := p.routeTerritories(ctx, rs.owner)
+	if err != nil {
+		return nil, st, err
 	}
 	t := p.newTerritories(routes)
-	copy(t.locked, locked)
-	for w := 0; w < k; w++ {
-		t.frozen[w] = off[w] || lockedWorker[w]
+	copy(t.locked, rs.locked)
+	for w := range routes {
+		t.frozen[w] = rs.off[w] || rs.lockedWorker[w]
 	}
 	t.rebalance(ctx, prev.Previous)
 
-	p.plan.off = off
+	p.plan.off = rs.off
 	p.finish(t.routes)
 	p.report()
 	p.plan.Interrupted = ctx.Err() != nil
@@ -196,13 +77,164 @@ func Replan(ctx context.Context, in PlanInput, opt PlanOptions, prev ReplanInput
 		switch {
 		case ok && pw == w:
 			st.Kept++
-		case ok && !off[pw]:
+		case ok && !rs.off[pw]:
 			st.Moved++
 		default:
 			st.Reassigned++
 		}
 	}
 	return p.plan, st, nil
+}
+
+// replanState is a re-plan's assignment while it is rebuilt.
+type replanState struct {
+	p            *planner
+	off          []bool // per worker: removed
+	lockedWorker []bool
+	owner        []int   // per block: worker or -1
+	load         []int64 // per worker: service cost of its blocks
+	free         []int   // blocks that need a worker
+	locked       []bool  // per block
+}
+
+// newReplanState checks the re-plan input and starts from the previous assignment.
+func (p *planner) newReplanState(prev ReplanInput) (*replanState, error) {
+	k := p.opt.Workers
+	rs := &replanState{p: p, off: make([]bool, k), lockedWorker: make([]bool, k), load: make([]int64, k)}
+	for _, w := range prev.Removed {
+		if w < 0 || w >= k {
+			return nil, badInput("removed worker %d is not one of the %d workers", w+1, k)
+		}
+		rs.off[w] = true
+	}
+	active := 0
+	for w := range rs.off {
+		if !rs.off[w] {
+			active++
+		}
+	}
+	if active == 0 {
+		return nil, badInput("every worker is removed")
+	}
+	for b, w := range prev.Previous {
+		if b < 0 || b >= len(p.net.Blocks) || w < 0 || w >= k {
+			return nil, badInput("previous assignment of block %d to worker %d is out of range", b, w+1)
+		}
+	}
+	for _, w := range prev.LockedWorkers {
+		if w < 0 || w >= k {
+			return nil, badInput("locked worker %d is not one of the %d workers", w+1, k)
+		}
+		rs.lockedWorker[w] = true
+	}
+	_, groupBlocks, err := p.groups()
+	if err != nil {
+		return nil, err
+	}
+	reachable := make([]bool, len(p.net.Blocks))
+	for _, bs := range groupBlocks {
+		for _, b := range bs {
+			reachable[b] = true
+		}
+	}
+	rs.owner = make([]int, len(p.net.Blocks))
+	rs.locked = make([]bool, len(p.net.Blocks))
+	for b := range rs.owner {
+		rs.owner[b] = -1
+		if !p.required[b] || !reachable[b] {
+			continue
+		}
+		if w, ok := prev.Previous[b]; ok && !rs.off[w] && p.workerGrid(w) == p.blockGrid[b] {
+			rs.owner[b] = w
+			rs.load[w] += p.g.serve[b]
+			continue
+		}
+		rs.free = append(rs.free, b)
+	}
+	for _, b := range prev.LockedBlocks {
+		if b >= 0 && b < len(rs.locked) && rs.owner[b] >= 0 {
+			rs.locked[b] = true
+		}
+	}
+	for b, w := range rs.owner {
+		if w >= 0 && rs.lockedWorker[w] {
+			rs.locked[b] = true
+		}
+	}
+	return rs, nil
+}
+
+// canGrow reports whether worker w may take block b.
+func (rs *replanState) canGrow(w, b int) bool {
+	return w >= 0 && !rs.off[w] && !rs.lockedWorker[w] && rs.p.workerGrid(w) == rs.p.blockGrid[b]
+}
+
+// grow gives every free block a worker of its grid: the least loaded worker whose
+// territory touches it, else (nothing free touches a territory) the least loaded worker
+// of its grid.
+func (rs *replanState) grow() error {
+	p := rs.p
+	isFree := make([]bool, len(p.net.Blocks))
+	for _, b := range rs.free {
+		isFree[b] = true
+	}
+	for left := len(rs.free); left > 0; left-- {
+		bestB, bestW := -1, -1
+		for _, b := range rs.free {
+			if !isFree[b] {
+				continue
+			}
+			for _, w := range p.adjacentOwners(rs.owner, b) {
+				if rs.canGrow(w, b) && (bestW < 0 || rs.load[w] < rs.load[bestW] || (rs.load[w] == rs.load[bestW] && w < bestW)) {
+					bestB, bestW = b, w
+				}
+			}
+		}
+		if bestB < 0 {
+			for _, b := range rs.free {
+				if !isFree[b] {
+					continue
+				}
+				for w := range rs.load {
+					if rs.canGrow(w, b) && (bestW < 0 || rs.load[w] < rs.load[bestW]) {
+						bestB, bestW = b, w
+					}
+				}
+				if bestW >= 0 {
+					break
+				}
+				return badInput("block %s of grid %q needs a worker but every worker of the grid on duty is locked or removed",
+					p.net.Blocks[b].SourceID, p.gridNames[p.blockGrid[b]])
+			}
+		}
+		rs.owner[bestB] = bestW
+		rs.load[bestW] += p.g.serve[bestB]
+		isFree[bestB] = false
+	}
+	return nil
+}
+
+// routeTerritories routes every worker over the blocks owner gives them.
+func (p *planner) routeTerritories(ctx context.Context, owner []int) ([]*Route, error) {
+	k := p.opt.Workers
+	routes := make([]*Route, k)
+	byWorker := make([][]int, k)
+	for b, w := range owner {
+		if w >= 0 {
+			byWorker[w] = append(byWorker[w], b)
+		}
+	}
+	for w := 0; w < k; w++ {
+		routes[w] = p.newRoute(w)
+		if len(byWorker[w]) > 0 {
+			walk, err := p.tourFor(ctx, byWorker[w], w, p.opt.Threads, false)
+			if err != nil {
+				return nil, fmt.Errorf("re-plan %s: %w", p.opt.workerName(w), err)
+			}
+			routes[w].Walk = walk
+		}
+	}
+	return routes, nil
 }
 
 // adjacentOwners lists the workers owning a block that shares a node with block b.
@@ -302,7 +334,13 @@ func (t *territories) rebalance(ctx context.Context, previous map[int]int) {
 			continue
 		}
 		t.reroute(ctx, []int{long, c.to})
-		if max(t.cost[long], t.cost[c.to]) >= old {
+		// A settled block (one that stays with a worker still on duty) moves only for a
+		// clear gain: each such move is a change someone has to be told about.
+		bar := old
+		if c.settled {
+			bar = old - old/100
+		}
+		if max(t.cost[long], t.cost[c.to]) >= bar {
 			t.routes[long].Walk, t.routes[c.to].Walk = saved[0], saved[1]
 			t.cost[long], t.cost[c.to] = savedCost[0], savedCost[1]
 			t.owner[c.b] = long

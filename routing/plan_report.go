@@ -18,6 +18,14 @@ type Report struct {
 	DeadheadM       float64 `json:"deadhead_m"`
 	TerritoryPieces []int   `json:"territory_pieces"`
 	Seconds         float64 `json:"seconds"`
+	// LowerBoundS is a certified lower bound on makespan_s (the largest of the grids');
+	// MakespanOverBound the plan's gap to it (makespan_s / lower_bound_s, 0 without a
+	// bound).
+	LowerBoundS       float64 `json:"lower_bound_s"`
+	MakespanOverBound float64 `json:"makespan_over_lower_bound"`
+	// OutsideGrids counts the blocks whose midpoint lies in no grid (not required).
+	OutsideGrids int          `json:"outside_grids"`
+	Grids        []GridReport `json:"grids"`
 
 	MakespanOverMean float64 `json:"makespan_over_mean"`
 	DeadheadShare    float64 `json:"deadhead_share"`
@@ -59,10 +67,33 @@ type ShiftReport struct {
 	Message     string `json:"message"`
 }
 
+// GridReport is one grid in the report (the whole network, named WholeNetworkGrid,
+// when the plan has no grids).
+type GridReport struct {
+	Name           string  `json:"name"`
+	Workers        int     `json:"workers"`
+	BlocksRequired int     `json:"blocks_required"`
+	BlocksCovered  int     `json:"blocks_covered"`
+	MakespanS      float64 `json:"makespan_s"`
+	MeanRouteS     float64 `json:"mean_route_s"`
+	TotalM         float64 `json:"total_m"`
+	DeadheadM      float64 `json:"deadhead_m"`
+	LowerBoundS    float64 `json:"lower_bound_s"`
+	// MakespanOverBound is makespan_s / lower_bound_s (0 without a bound).
+	MakespanOverBound float64 `json:"makespan_over_lower_bound"`
+}
+
 // WorkerReport is one route in the report.
 type WorkerReport struct {
-	Worker       int        `json:"worker"`
-	Start        [2]float64 `json:"start"`
+	Worker int `json:"worker"`
+	// Grid is the name of the worker's grid.
+	Grid  string     `json:"grid"`
+	Start [2]float64 `json:"start"`
+	// StartRule is "given" or the rule that chose the start (see StartRuleGridCentre).
+	StartRule string `json:"start_rule"`
+	// End is where the route ends; EndRule what was asked: "start", "point" or "open".
+	End          [2]float64 `json:"end"`
+	EndRule      EndKind    `json:"end_rule"`
 	Blocks       int        `json:"blocks"`
 	RouteS       float64    `json:"route_s"`
 	DistanceM    float64    `json:"distance_m"`
@@ -91,7 +122,17 @@ func (p *Plan) Report(elapsed time.Duration) Report {
 		Unreachable:     p.Unreachable, ShopsOnBlocks: p.ShopsOnBlocks,
 		ShopsTooFar: p.ShopsTooFar, StationsTooFar: p.StationsTooFar,
 		Interrupted: p.Interrupted, Approximations: p.Approximations,
-		PerWorker: []WorkerReport{},
+		PerWorker:   []WorkerReport{},
+		LowerBoundS: p.LowerBound.Seconds(), OutsideGrids: p.OutsideGrids,
+		MakespanOverBound: overBound(p.Makespan, p.LowerBound),
+		Grids:             []GridReport{},
+	}
+	for _, g := range p.Grids {
+		r.Grids = append(r.Grids, GridReport{Name: g.Name, Workers: len(g.Workers),
+			BlocksRequired: g.BlocksRequired, BlocksCovered: g.BlocksCovered,
+			MakespanS: g.Makespan.Seconds(), MeanRouteS: math.Round(g.MeanRoute.Seconds()*10) / 10,
+			TotalM: round1(g.TotalM), DeadheadM: round1(g.DeadheadM), LowerBoundS: g.LowerBound.Seconds(),
+			MakespanOverBound: overBound(g.Makespan, g.LowerBound)})
 	}
 	for _, e := range p.net.Edges {
 		if e.Block < 0 {
@@ -128,7 +169,8 @@ func (p *Plan) Report(elapsed time.Duration) Report {
 		r.TerritoryPieces = append(r.TerritoryPieces, rt.Pieces)
 		limit := p.opt.worker(rt.Worker).ShiftLimit
 		r.PerWorker = append(r.PerWorker, WorkerReport{
-			Worker: rt.Worker + 1, Start: [2]float64{rt.StartPoint[0], rt.StartPoint[1]},
+			Worker: rt.Worker + 1, Grid: p.gridName(rt.Grid), Start: [2]float64{rt.StartPoint[0], rt.StartPoint[1]},
+			StartRule: rt.StartRule, End: [2]float64{rt.EndPoint[0], rt.EndPoint[1]}, EndRule: rt.End,
 			Blocks: len(rt.Blocks), RouteS: rt.Cost.Seconds(),
 			DistanceM: round1(rt.DistanceM), DeadheadM: round1(rt.DeadheadM),
 			Pieces: rt.Pieces, Shops: shops, StationStops: len(rt.Stops), Legs: len(p.Steps(i)),
@@ -139,3 +181,19 @@ func (p *Plan) Report(elapsed time.Duration) Report {
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// overBound is makespan / bound rounded to 4 decimals (0 without a bound).
+func overBound(makespan, bound time.Duration) float64 {
+	if bound <= 0 {
+		return 0
+	}
+	return math.Round(float64(makespan)/float64(bound)*10000) / 10000
+}
+
+// gridName is the name of grid g of the plan.
+func (p *Plan) gridName(g int) string {
+	if g >= 0 && g < len(p.Grids) {
+		return p.Grids[g].Name
+	}
+	return ""
+}

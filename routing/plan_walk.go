@@ -38,7 +38,9 @@ func NewWalker(net *geo.Network) *Walker {
 		// between streets that differ by centimetres.
 		mm[e] = int64(math.Round(ed.LengthM * 1000))
 	}
-	return &Walker{net: net, g: newPlanGraph(len(net.Nodes), from, to, make([]bool, m), mm, mm)}
+	g := newPlanGraph(len(net.Nodes), from, to, make([]bool, m), mm, mm)
+	g.lengthMM = mm
+	return &Walker{net: net, g: g}
 }
 
 // Path is the shortest walk from node a to node b (indices into the network's Nodes); ok

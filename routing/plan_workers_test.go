@@ -38,8 +38,9 @@ func TestPlanPerWorkerSpeeds(t *testing.T) {
 			t.Errorf("worker %d: route takes %.1f s, want %.1f s at %v/%v km/h", r.Worker, got, want, walk, serve)
 		}
 	}
-	if len(pl.Approximations) != 1 {
-		t.Errorf("approximations %q, want the note on per-worker speeds", pl.Approximations)
+	// The split prices each worker at their own speeds: nothing is approximated.
+	if len(pl.Approximations) != 0 {
+		t.Errorf("approximations %q, want none", pl.Approximations)
 	}
 }
 
@@ -52,7 +53,9 @@ func TestPlanPerWorkerShiftLimits(t *testing.T) {
 		wantLate  []int
 	}{
 		{"plan-wide 4 h fits", nil, nil},
-		{"worker 1 has a 1 min shift", []WorkerParams{{ShiftLimit: time.Minute}, {}}, []int{1}},
+		// Work goes in proportion to shifts: no block fits in a minute, so worker 1 gets
+		// none and the plan fits.
+		{"worker 1 has a 1 min shift", []WorkerParams{{ShiftLimit: time.Minute}, {}}, nil},
 		{"both have 1 min shifts", []WorkerParams{{ShiftLimit: time.Minute}, {ShiftLimit: time.Minute}}, []int{1, 2}},
 		{"worker 2 has a long shift", []WorkerParams{{}, {ShiftLimit: 12 * time.Hour}}, nil},
 	} {

@@ -14,7 +14,10 @@ import (
 // goes home. Territories are cut from a giant tour exactly as in patrol mode, with the
 // tour's streets oriented for the one-way rules first.
 func (p *planner) sweep(ctx context.Context) (*Plan, error) {
-	workers, blocks := p.groups()
+	workers, blocks, err := p.groups()
+	if err != nil {
+		return nil, err
+	}
 	p.plan.Approximations = append(p.plan.Approximations,
 		"the giant tour is ordered on the undirected network, then each street is oriented (one-way streets forwards, others whichever way is shorter) and joined by one-way-respecting shortest paths",
 		"territories are cut with the detours to stations estimated as a mean cost per metre swept; the actual stops are added after the cut, so balance is approximate")
@@ -45,20 +48,9 @@ func (p *planner) sweep(ctx context.Context) (*Plan, error) {
 		}
 		dwalk := p.orient(ws, seq, depot)
 		p.recordPostman(dwalk)
-		gp := &groupPlan{shared: true, out: map[int][]int64{}, back: map[int][]int64{}}
-		for _, w := range workers[gi] {
-			if p.starts[w] != depot {
-				gp.shared = false
-			}
-			f, r := p.treesOf(p.starts[w])
-			gp.out[w], gp.back[w] = f.dist, r.dist
-		}
-		gp.workers = workers[gi]
-		if !gp.shared {
-			gp.workers = orderWorkersAlongTour(newTourSplit(p.g, dwalk, nil, nil, true), workers[gi], gp.out)
-		}
+		gp := p.newGroupPlan(workers[gi], dwalk)
 		rs, s := p.splitTour(gp, dwalk)
-		if gp.shared {
+		if gp.shared && p.uniform {
 			p.plan.addWorkersNeeded(s.fewestWorkers(int64(p.opt.ShiftLimit / (100 * time.Millisecond))))
 		}
 		if p.opt.Capacity > 0 {
@@ -86,8 +78,7 @@ func (p *planner) sweep(ctx context.Context) (*Plan, error) {
 	}
 	for w := range routes {
 		if routes[w] == nil {
-			start := p.starts[w]
-			routes[w] = &Route{Worker: w, StartNode: start, StartPoint: p.net.Nodes[start].Point}
+			routes[w] = p.newRoute(w)
 		}
 	}
 	p.finish(routes)
