@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/ewkb"
 
 	"github.com/gridsweep/gridsweep/routing"
 )
@@ -133,6 +134,32 @@ func RoutesOfPlan(p *routing.Plan, workerIDs, blockIDs []int64) ([]PlanRoute, er
 		}
 		out = append(out, PlanRoute{WorkerID: workerIDs[rt.Worker], Seq: 0, Geometry: geom,
 			LengthM: rt.DistanceM, DurationS: rt.Cost.Seconds(), Steps: js, BlockIDs: served})
+	}
+	return out, nil
+}
+
+// GridArea is a grid (kind 'grid') of a community, as a plan reads it.
+type GridArea struct {
+	ID   int64
+	Name string
+	Area orb.MultiPolygon
+}
+
+// CommunityGrids returns the grids whose parent is area, in id order: the territories of
+// the area's plan.
+func (s *Store) CommunityGrids(ctx context.Context, area int64) ([]GridArea, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, name, ST_AsBinary(geom) FROM areas
+		WHERE parent_id = $1 AND kind = 'grid' ORDER BY id`, area)
+	if err != nil {
+		return nil, fmt.Errorf("grids of area %d: %w", area, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (GridArea, error) {
+		var g GridArea
+		err := r.Scan(&g.ID, &g.Name, ewkb.Scanner(&g.Area))
+		return g, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("grids of area %d: %w", area, err)
 	}
 	return out, nil
 }

@@ -10,6 +10,8 @@
 //   - ReadShopsGeoJSON, ReadStationsGeoJSON, ReadAreasGeoJSON and ReadShopsCSV read
 //     registers kept outside OSM, converting from the coordinate system they are in
 //     (ParseCRS: wgs84, gcj02, bd09) to WGS-84.
+//   - ReadGridsGeoJSON reads a grids file for a plan: the grids as territories, how many
+//     workers each has and where they start and end.
 //
 // Every reader is all or nothing: invalid or truncated input is an error naming the
 // place (a feature index, a CSV line), never a partial result.

@@ -3,12 +3,9 @@ package planning
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-
-	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/geo"
@@ -32,6 +29,14 @@ type Source struct {
 	Required func(block int) bool
 	// Previous are the assignments of the plan a re-plan starts from.
 	Previous []data.Assignment
+
+	// Grids are the plan's territories (none: the whole network is one grid); from the
+	// store, GridAreaIDs[i] is the area row of Grids[i].
+	Grids       []routing.Grid
+	GridAreaIDs []int64
+	// Crew has, per worker in plan order, their name, grid, start and end (from a grids
+	// file or the workers table); nil for a file planned without grids.
+	Crew []routing.WorkerParams
 }
 
 // LoadFile reads a plain OSM file's streets, shops and stations.
@@ -54,6 +59,27 @@ func LoadFile(ctx context.Context, name string) (*Source, error) {
 	return &Source{Name: name, Blocks: ex.Blocks, Shops: ex.Shops, Stations: ex.Stations}, nil
 }
 
+// loadFileGrids reads req's OSM file and, when given, its grids file (first, since it is
+// quick to read and easy to get wrong).
+func loadFileGrids(ctx context.Context, req Request) (*Source, error) {
+	if req.GridsFile == "" {
+		return LoadFile(ctx, req.OSMFile)
+	}
+	if req.Workers != 0 || req.Starts != nil {
+		return nil, badRequestf("with a grids file the workers and their starts come from it")
+	}
+	specs, err := ReadGridsFile(req.GridsFile)
+	if err != nil {
+		return nil, err
+	}
+	src, err := LoadFile(ctx, req.OSMFile)
+	if err != nil {
+		return nil, err
+	}
+	src.Grids, src.Crew = fileCrew(specs)
+	return src, nil
+}
+
 // load reads what req plans from its file or from the store.
 func (r *Runner) load(ctx context.Context, req Request) (*Source, error) {
 	switch {
@@ -63,7 +89,9 @@ func (r *Runner) load(ctx context.Context, req Request) (*Source, error) {
 		if req.Replan != nil || req.CampaignID != 0 {
 			return nil, badRequestf("re-plans and campaigns need the store")
 		}
-		return LoadFile(ctx, req.OSMFile)
+		return loadFileGrids(ctx, req)
+	case req.GridsFile != "":
+		return nil, badRequestf("a grids file goes with an OSM file; an area's grids are its grid areas")
 	case r.store == nil:
 		return nil, errors.New("planning an area needs the store")
 	}
@@ -83,6 +111,13 @@ func (r *Runner) load(ctx context.Context, req Request) (*Source, error) {
 	}
 	src.Blocks, src.BlockIDs, src.Shops, src.Stations = d.Blocks, d.BlockIDs, d.Shops, d.Stations
 	if src.Workers, err = r.workers(ctx, req, src.AreaID, d.Workers); err != nil {
+		return nil, err
+	}
+	grids, err := r.store.CommunityGrids(ctx, src.AreaID)
+	if err != nil {
+		return nil, err
+	}
+	if src.Grids, src.GridAreaIDs, src.Crew, err = storeCrew(src.AreaID, grids, src.Workers); err != nil {
 		return nil, err
 	}
 	if req.CampaignID != 0 {
@@ -160,21 +195,4 @@ func campaignRequired(ctx context.Context, store *data.Store, campaign, area int
 		return nil, asBadRequest(fmt.Errorf("campaign %d in area %d: %w", campaign, area, errNoCampaignStops))
 	}
 	return func(b int) bool { return required[b] }, nil
-}
-
-// workerStarts gives the planner one start per worker when every worker has one, and
-// none (the planner picks a central node) otherwise.
-func workerStarts(ws []data.WorkerRecord) ([]orb.Point, error) {
-	out := make([]orb.Point, 0, len(ws))
-	for _, w := range ws {
-		if len(w.Start) == 0 || string(w.Start) == "null" {
-			return nil, nil
-		}
-		var g struct{ Coordinates [2]float64 }
-		if err := json.Unmarshal(w.Start, &g); err != nil {
-			return nil, badRequestf("worker %d start: %v", w.ID, err)
-		}
-		out = append(out, orb.Point(g.Coordinates))
-	}
-	return out, nil
 }

@@ -15,6 +15,10 @@ import (
 type Request struct {
 	// OSMFile plans a plain OSM file (.osm.pbf, .osm, .osm.bz2) without the store.
 	OSMFile string
+	// GridsFile, with OSMFile, names a grids file (geo.ReadGridsGeoJSON): the plan covers
+	// its grids as territories, with the file's workers, starts and ends (Workers and
+	// Starts must then be unset). An area's grids are its child areas of kind grid.
+	GridsFile string
 	// Area names an area in the store by name or source id; AreaID by id.
 	Area   string
 	AreaID int64

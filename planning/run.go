@@ -33,6 +33,10 @@ type Result struct {
 type Report struct {
 	routing.Report
 	Replan *routing.ReplanStats `json:"replan,omitempty"`
+	// WorkerIDs are, for a stored plan, the worker rows in per_worker order; GridAreaIDs
+	// the grid areas in grids order (none when the area plans as one grid).
+	WorkerIDs   []int64 `json:"worker_ids,omitempty"`
+	GridAreaIDs []int64 `json:"grid_area_ids,omitempty"`
 }
 
 // WorkerIDs returns the row ids of the plan's workers in planner order (none for a file).
@@ -123,29 +127,43 @@ func solve(ctx context.Context, src *Source, req Request, began time.Time) (*Res
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Plan: plan, Report: Report{Report: plan.Report(time.Since(began)), Replan: moves}, Source: src}, nil
+	res := &Result{Plan: plan, Report: Report{Report: plan.Report(time.Since(began)), Replan: moves, GridAreaIDs: src.GridAreaIDs}, Source: src}
+	if src.AreaID != 0 {
+		res.Report.WorkerIDs = res.WorkerIDs()
+	}
+	return res, nil
 }
 
-// options completes the plan-wide options with the plan's workers: how many, where they
-// start and (from the store) their own shifts and speeds.
+// options completes the plan-wide options with the plan's workers: how many, their grids,
+// where they start and end and (from the store) their own shifts and speeds.
 func options(src *Source, req Request) (routing.PlanOptions, error) {
 	opt := req.Options
 	opt.Workers, opt.Starts = req.Workers, req.Starts
+	opt.Grids = src.Grids
 	if src.AreaID == 0 {
+		if src.Crew != nil {
+			opt.Workers, opt.PerWorker = len(src.Crew), src.Crew
+		}
 		return opt, nil
 	}
 	opt.Workers = len(src.Workers)
-	if opt.Starts == nil {
-		starts, err := workerStarts(src.Workers)
-		if err != nil {
+	if src.Crew == nil {
+		var err error
+		if _, _, src.Crew, err = storeCrew(src.AreaID, nil, src.Workers); err != nil {
 			return opt, err
 		}
-		opt.Starts = starts
 	}
 	// Each worker's own shift and speeds from the workers table, except where the request
 	// sets one for all; the plan-wide shift is then the shortest of the workers' shifts.
 	opt.PerWorker = data.PlanWorkerParams(src.Workers)
 	for i := range opt.PerWorker {
+		if i < len(src.Crew) {
+			c := src.Crew[i]
+			opt.PerWorker[i].Name, opt.PerWorker[i].Grid, opt.PerWorker[i].End = c.Name, c.Grid, c.End
+			if opt.Starts == nil {
+				opt.PerWorker[i].Start = c.Start // starts given with the request hold for all
+			}
+		}
 		if opt.WalkKmh != 0 {
 			opt.PerWorker[i].WalkKmh = 0
 		}

@@ -179,6 +179,7 @@ func TestOptionsFromWorkers(t *testing.T) {
 		{ID: 2, ShiftMinutes: 300, WalkSpeedKmh: 4, ServiceSpeedKmh: 3, Start: start("10.2", "50.2")},
 	}
 	src := &Source{AreaID: 1, Workers: ws}
+	p1, p2 := orb.Point{10.1, 50.1}, orb.Point{10.2, 50.2}
 	for _, tc := range []struct {
 		name       string
 		src        *Source
@@ -187,15 +188,18 @@ func TestOptionsFromWorkers(t *testing.T) {
 		wantPer    []routing.WorkerParams
 		wantErr    bool
 	}{
-		{"workers' own", src, Request{}, []orb.Point{{10.1, 50.1}, {10.2, 50.2}},
-			[]routing.WorkerParams{{ShiftLimit: time.Hour, WalkKmh: 5, ServeKmh: 2}, {ShiftLimit: 5 * time.Hour, WalkKmh: 4, ServeKmh: 3}}, false},
-		{"walking speed and shift for all", src, Request{Options: routing.PlanOptions{WalkKmh: 6, ShiftLimit: 2 * time.Hour}}, []orb.Point{{10.1, 50.1}, {10.2, 50.2}},
-			[]routing.WorkerParams{{ServeKmh: 2}, {ServeKmh: 3}}, false},
+		{"workers' own", src, Request{}, nil,
+			[]routing.WorkerParams{{ShiftLimit: time.Hour, WalkKmh: 5, ServeKmh: 2, Start: &p1}, {ShiftLimit: 5 * time.Hour, WalkKmh: 4, ServeKmh: 3, Start: &p2}}, false},
+		{"walking speed and shift for all", src, Request{Options: routing.PlanOptions{WalkKmh: 6, ShiftLimit: 2 * time.Hour}}, nil,
+			[]routing.WorkerParams{{ServeKmh: 2, Start: &p1}, {ServeKmh: 3, Start: &p2}}, false},
 		{"given start", src, Request{Starts: []orb.Point{{9, 49}}}, []orb.Point{{9, 49}},
 			[]routing.WorkerParams{{ShiftLimit: time.Hour, WalkKmh: 5, ServeKmh: 2}, {ShiftLimit: 5 * time.Hour, WalkKmh: 4, ServeKmh: 3}}, false},
-		{"one without a start", &Source{AreaID: 1, Workers: []data.WorkerRecord{ws[0], {ID: 3, Start: json.RawMessage("null")}}}, Request{}, nil,
-			[]routing.WorkerParams{{ShiftLimit: time.Hour, WalkKmh: 5, ServeKmh: 2}, {}}, false},
+		{"one without a start", &Source{AreaID: 1, Workers: []data.WorkerRecord{ws[0], {ID: 3, Name: "Bo", Start: json.RawMessage("null"), End: json.RawMessage(`"open"`)}}}, Request{}, nil,
+			[]routing.WorkerParams{{ShiftLimit: time.Hour, WalkKmh: 5, ServeKmh: 2, Start: &p1}, {Name: "Bo", End: routing.RouteEnd{Kind: routing.EndOpen}}}, false},
+		{"an end point", &Source{AreaID: 1, Workers: []data.WorkerRecord{{ID: 5, End: json.RawMessage(`[10.3,50.3]`)}}}, Request{}, nil,
+			[]routing.WorkerParams{{End: routing.RouteEnd{Kind: routing.EndAtPoint, Point: orb.Point{10.3, 50.3}}}}, false},
 		{"bad start", &Source{AreaID: 1, Workers: []data.WorkerRecord{{ID: 4, Start: json.RawMessage(`{"coordinates":"x"}`)}}}, Request{}, nil, nil, true},
+		{"bad end", &Source{AreaID: 1, Workers: []data.WorkerRecord{{ID: 4, End: json.RawMessage(`"later"`)}}}, Request{}, nil, nil, true},
 		{"file", &Source{}, Request{Workers: 3, Options: routing.PlanOptions{WalkKmh: 6}}, nil, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,7 +217,12 @@ func TestOptionsFromWorkers(t *testing.T) {
 			if tc.src.AreaID == 0 {
 				wantWorkers = tc.req.Workers
 			}
-			if opt.Workers != wantWorkers || !slices.Equal(opt.Starts, tc.wantStarts) || !slices.Equal(opt.PerWorker, tc.wantPer) ||
+			samePer := slices.EqualFunc(opt.PerWorker, tc.wantPer, func(a, b routing.WorkerParams) bool {
+				sa, sb := a.Start, b.Start
+				a.Start, b.Start = nil, nil
+				return a == b && (sa == nil) == (sb == nil) && (sa == nil || *sa == *sb)
+			})
+			if opt.Workers != wantWorkers || !slices.Equal(opt.Starts, tc.wantStarts) || !samePer ||
 				opt.WalkKmh != tc.req.Options.WalkKmh || opt.ShiftLimit != tc.req.Options.ShiftLimit {
 				t.Fatalf("options %+v", opt)
 			}

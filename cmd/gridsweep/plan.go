@@ -23,11 +23,14 @@ import (
 
 // runPlan splits a network's streets among workers and writes routes and a report:
 // gridsweep plan --osm FILE --workers N [--start LON,LAT] --out routes.geojson --report report.json
+// gridsweep plan --osm FILE --grids GRIDS.geojson --out routes.geojson --report report.json
+// gridsweep plan --area NAME [--workers N]
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("plan", stderr)
 	osmFile := fs.String("osm", "", "OSM file (.osm.pbf, .osm, .osm.bz2) to plan without a database")
 	area := fs.String("area", "", "area name in PostGIS (DATABASE_URL) to plan")
-	workers := fs.Int("workers", 0, "number of workers (required)")
+	grids := fs.String("grids", "", "with --osm: GeoJSON FeatureCollection of grid polygons (properties name, workers, optional starts and ends); each grid's blocks are served by its own workers")
+	workers := fs.Int("workers", 0, "number of workers (required with --osm unless --grids; with --area default every active worker)")
 	start := fs.String("start", "", "start point LON,LAT shared by all workers, or one per worker separated by ';' (default: a central node)")
 	seconds := fs.Float64("seconds", 10, "time budget in seconds")
 	seed := fs.Int64("seed", 1, "random seed (same seed, same plan)")
@@ -53,7 +56,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("give --osm FILE (or --area NAME with a database)")
 	case *osmFile != "" && *area != "":
 		return usageErrorf("give --osm or --area, not both")
-	case *workers <= 0:
+	case *grids != "" && *area != "":
+		return usageErrorf("--grids goes with --osm; an area plans by its own grid areas")
+	case *grids != "" && (*workers != 0 || *start != ""):
+		return usageErrorf("--grids gives the workers and their starts: leave out --workers and --start")
+	case *workers < 0 || (*workers == 0 && *osmFile != "" && *grids == ""):
 		return usageErrorf("--workers must be at least 1 (got %d)", *workers)
 	case *replan != 0 && *area == "":
 		return usageErrorf("--replan needs --area (the previous plan is in the database)")
@@ -100,7 +107,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stderr, "\rbest makespan %v after %.1f s   ", makespan.Round(time.Second), elapsed.Seconds())
 		}
 	}
-	req := planning.Request{OSMFile: *osmFile, Area: *area, Workers: *workers, Starts: starts, Options: opt, BridgeM: *bridgeM}
+	req := planning.Request{OSMFile: *osmFile, GridsFile: *grids, Area: *area, Workers: *workers, Starts: starts, Options: opt, BridgeM: *bridgeM}
 	if *bridgeM == 0 {
 		req.BridgeM = -1 // --bridge-m 0: never join islands
 	}
@@ -143,6 +150,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "%d workers, %d/%d blocks covered, makespan %v, mean %v (ratio %.3f), %.1f km walked, %.1f%% deadhead, pieces %v, %.1f s\n",
 		rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second), plan.MeanRoute.Round(time.Second),
 		rep.MakespanOverMean, rep.TotalM/1000, rep.DeadheadShare*100, rep.TerritoryPieces, rep.Seconds)
+	if len(rep.Grids) > 1 || rep.OutsideGrids > 0 {
+		fmt.Fprintf(stdout, "%d grids, %d blocks outside every grid, lower bound %.0f s (makespan %.3f × it)\n",
+			len(rep.Grids), rep.OutsideGrids, rep.LowerBoundS, rep.MakespanOverBound)
+	}
 	if n := len(rep.Unreachable); n > 0 {
 		fmt.Fprintf(stdout, "%d blocks unreachable from the start (listed in the report)\n", n)
 	}
