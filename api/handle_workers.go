@@ -2,7 +2,10 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+
+	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
 )
@@ -11,6 +14,7 @@ type workerBody struct {
 	AreaID          *int64          `json:"area_id"`
 	Name            *string         `json:"name"`
 	Start           json.RawMessage `json:"start"`
+	End             json.RawMessage `json:"end"`
 	ShiftMinutes    *int            `json:"shift_minutes"`
 	WalkSpeedKmh    *float64        `json:"walk_speed_kmh"`
 	ServiceSpeedKmh *float64        `json:"service_speed_kmh"`
@@ -19,6 +23,9 @@ type workerBody struct {
 
 func (b workerBody) validate(create bool) (json.RawMessage, error) {
 	var errs []FieldError
+	if _, err := b.end(); err != nil {
+		errs = append(errs, FieldError{"end", err.Error()})
+	}
 	if create && b.AreaID == nil {
 		errs = append(errs, FieldError{"area_id", "required"})
 	}
@@ -45,6 +52,28 @@ func (b workerBody) validate(create bool) (json.RawMessage, error) {
 		return nil, nil
 	}
 	return checkGeometry("start", b.Start, "Point")
+}
+
+// end reads the body's end: absent (nil: unchanged), null (back at the start), "open" or
+// [lon, lat].
+func (b workerBody) end() (*data.WorkerEnd, error) {
+	if b.End == nil {
+		return nil, nil
+	}
+	switch string(b.End) {
+	case "null":
+		return &data.WorkerEnd{}, nil
+	case `"open"`:
+		return &data.WorkerEnd{Open: true}, nil
+	}
+	var xy []float64
+	if err := json.Unmarshal(b.End, &xy); err != nil || len(xy) != 2 {
+		return nil, errors.New(`must be null (back at the start), "open" or [lon, lat]`)
+	}
+	if xy[0] < -180 || xy[0] > 180 || xy[1] < -90 || xy[1] > 90 {
+		return nil, errors.New("lon must be in [-180,180], lat in [-90,90]")
+	}
+	return &data.WorkerEnd{Point: &orb.Point{xy[0], xy[1]}}, nil
 }
 
 func (s *server) handleListWorkers(w http.ResponseWriter, r *http.Request) error {
@@ -101,6 +130,7 @@ func (s *server) handleCreateWorker(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	end, _ := b.end() // checked by validate
 	if _, err := s.store.GetArea(r.Context(), *b.AreaID); err != nil {
 		return problemf(KindValidation, "area_id %d: no such area", *b.AreaID).withCause(err)
 	}
@@ -108,7 +138,7 @@ func (s *server) handleCreateWorker(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	wk, err := s.store.CreateWorker(r.Context(), data.WorkerInput{
-		AreaID: b.AreaID, Name: b.Name, Start: start, ShiftMinutes: b.ShiftMinutes,
+		AreaID: b.AreaID, Name: b.Name, Start: start, End: end, ShiftMinutes: b.ShiftMinutes,
 		WalkSpeedKmh: b.WalkSpeedKmh, ServiceSpeedKmh: b.ServiceSpeedKmh, Active: b.Active,
 	})
 	if err != nil {
@@ -134,6 +164,7 @@ func (s *server) handleUpdateWorker(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	end, _ := b.end() // checked by validate
 	if b.AreaID != nil {
 		if _, err := s.store.GetArea(r.Context(), *b.AreaID); err != nil {
 			return problemf(KindValidation, "area_id %d: no such area", *b.AreaID).withCause(err)
@@ -143,7 +174,7 @@ func (s *server) handleUpdateWorker(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	wk, err := s.store.UpdateWorker(r.Context(), id, data.WorkerInput{
-		AreaID: b.AreaID, Name: b.Name, Start: start, ShiftMinutes: b.ShiftMinutes,
+		AreaID: b.AreaID, Name: b.Name, Start: start, End: end, ShiftMinutes: b.ShiftMinutes,
 		WalkSpeedKmh: b.WalkSpeedKmh, ServiceSpeedKmh: b.ServiceSpeedKmh, Active: b.Active,
 	})
 	if err != nil {

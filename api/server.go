@@ -123,6 +123,7 @@ func (s *server) routes() *mux.Router {
 	a("/areas/{id:[0-9]+}", all, s.handleGetArea, http.MethodGet)
 	a("/areas/{id:[0-9]+}", sup, s.handleUpdateArea, http.MethodPatch)
 	a("/areas/{id:[0-9]+}", sup, s.handleDeleteArea, http.MethodDelete)
+	a("/areas/{id:[0-9]+}/grids", sup, s.handleListGrids, http.MethodGet)
 
 	a("/blocks", all, s.handleListBlocks, http.MethodGet)
 

@@ -202,3 +202,17 @@ func apiBBoxClause(q string, args []any, column string, bbox *ListBBox) (string,
 	q += fmt.Sprintf(" AND %s && ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", column, n+1, n+2, n+3, n+4)
 	return q, append(args, bbox[0], bbox[1], bbox[2], bbox[3])
 }
+
+// ListGrids returns the grids (kind grid) whose parent is area, in id order: a
+// community's territories.
+func (s *Store) ListGrids(ctx context.Context, area int64) ([]AreaRecord, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+apiAreaColumns+` FROM areas WHERE parent_id = $1 AND kind = 'grid' ORDER BY id`, area)
+	if err != nil {
+		return nil, fmt.Errorf("grids of area %d: %w", area, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaRecord, error) { return apiScanArea(r) })
+	if err != nil {
+		return nil, fmt.Errorf("grids of area %d: %w", area, err)
+	}
+	return out, nil
+}

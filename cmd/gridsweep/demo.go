@@ -90,19 +90,28 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := store.ImportAreas(ctx, data.DemoAreas(centre, *halfSide, community)); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	fmt.Fprintf(stdout, "\ndemo community: %.0f m square around %.5f,%.5f (the densest streets), 4 grids, %d workers\n",
-		2**halfSide, centre[0], centre[1], *workers)
-
-	res, err := demoPlan(ctx, store, community, *workers, *seconds, stdout)
+	ws, err := store.DemoWorkers(ctx, "demo:community", *workers)
 	if err != nil {
 		return err
 	}
-	areaID, workerIDs := res.Source.AreaID, res.WorkerIDs()
+	fmt.Fprintf(stdout, "\ndemo community: %.0f m square around %.5f,%.5f (the densest streets), 4 grids, %d workers\n",
+		2**halfSide, centre[0], centre[1], len(ws))
+	fmt.Fprintln(stdout, "workers per grid in proportion to its street length, each starting at a street of their own part of it")
+
+	ids := make([]int64, len(ws))
+	for i, w := range ws {
+		ids[i] = w.ID
+	}
+	res, err := demoPlan(ctx, store, community, ids, *seconds, stdout)
+	if err != nil {
+		return err
+	}
+	areaID := res.Source.AreaID
 
 	tokens := map[string]string{}
 	for _, p := range []data.NewTokenParams{
 		{Role: "supervisor", AreaID: areaID, Label: "demo supervisor"},
-		{Role: "worker", AreaID: areaID, WorkerID: workerIDs[0], Label: "demo worker 1"},
+		{Role: "worker", AreaID: ws[0].AreaID, WorkerID: ws[0].ID, Label: "demo worker 1"},
 		{Role: "viewer", AreaID: areaID, Label: "demo dashboard"},
 	} {
 		secret, _, err := store.CreateToken(ctx, p)
@@ -137,10 +146,12 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return serveStore(ctx, store, serveConfig{Addr: *addr, PlanWorkers: 1, Options: api.Options{Logger: log}}, stdout)
 }
 
-// demoPlan plans the demo community's streets among its workers (created when missing)
-// the way `gridsweep plan --area` does, stores the plan and prints its summary line.
-func demoPlan(ctx context.Context, store *data.Store, area string, workers int, seconds float64, stdout io.Writer) (*planning.Result, error) {
-	res, err := planning.NewRunner(store).Run(ctx, planning.Request{Area: area, Workers: workers, Options: routing.PlanOptions{
+// demoPlan plans the demo community's streets among its workers, each in their own grid,
+// the way `gridsweep plan --area` does, stores the plan and prints its summary: the
+// deadhead share, longest route over the mean in each grid and the gap to the lower
+// bound.
+func demoPlan(ctx context.Context, store *data.Store, area string, workers []int64, seconds float64, stdout io.Writer) (*planning.Result, error) {
+	res, err := planning.NewRunner(store).Run(ctx, planning.Request{Area: area, WorkerIDs: workers, Options: routing.PlanOptions{
 		Mode:    routing.ModePatrol,
 		WalkKmh: routing.DefaultWalkKmh, ServeKmh: routing.DefaultServeKmh,
 		ShopService: routing.DefaultShopService, ShiftLimit: routing.DefaultShiftLimit,
@@ -153,6 +164,20 @@ func demoPlan(ctx context.Context, store *data.Store, area string, workers int, 
 	fmt.Fprintf(stdout, "plan %d: %d workers, %d/%d blocks covered, longest route %v, mean %v (ratio %.3f), %.1f km walked, %.1f s\n",
 		res.PlanID, rep.Workers, rep.BlocksCovered, rep.BlocksRequired, plan.Makespan.Round(time.Second),
 		plan.MeanRoute.Round(time.Second), rep.MakespanOverMean, rep.TotalM/1000, rep.Seconds)
+	fmt.Fprintf(stdout, "deadhead %.1f%% of the walking (%.1f of %.1f km); lower bound %v, longest route %.3f × it\n",
+		rep.DeadheadShare*100, rep.DeadheadM/1000, rep.TotalM/1000, time.Duration(rep.LowerBoundS*float64(time.Second)).Round(time.Second), rep.MakespanOverBound)
+	for _, g := range rep.Grids {
+		ratio := 0.0
+		if g.MeanRouteS > 0 {
+			ratio = g.MakespanS / g.MeanRouteS
+		}
+		fmt.Fprintf(stdout, "  %s: %d workers, %d/%d blocks, longest %v, longest/mean %.3f, deadhead %.1f%%, %.3f × its lower bound\n",
+			g.Name, g.Workers, g.BlocksCovered, g.BlocksRequired, time.Duration(g.MakespanS*float64(time.Second)).Round(time.Second),
+			ratio, 100*g.DeadheadM/max(g.TotalM, 1), g.MakespanOverBound)
+	}
+	if rep.OutsideGrids > 0 {
+		fmt.Fprintf(stdout, "  %d blocks of the community lie in no grid (not planned)\n", rep.OutsideGrids)
+	}
 	if plan.Shift != nil {
 		fmt.Fprintf(stdout, "does not fit the shift: %s\n", plan.Shift.Message)
 	}

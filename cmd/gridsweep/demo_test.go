@@ -44,19 +44,28 @@ func TestDemoCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	var grids, workers, assigned, tokens int
+	var grids, workers, inGrid, assigned, tokens, statsGrids int
 	var status string
 	if err := conn.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM areas a JOIN areas p ON p.id = a.parent_id WHERE p.source_id = 'demo:community' AND a.kind = 'grid'),
-		(SELECT count(*) FROM workers w JOIN areas p ON p.id = w.area_id WHERE p.source_id = 'demo:community'),
+		(SELECT count(*) FROM workers w JOIN areas a ON a.id = w.area_id LEFT JOIN areas p ON p.id = a.parent_id
+			WHERE w.active AND (a.source_id = 'demo:community' OR p.source_id = 'demo:community')),
+		(SELECT count(*) FROM workers w JOIN areas g ON g.id = w.area_id JOIN areas p ON p.id = g.parent_id
+			WHERE w.active AND p.source_id = 'demo:community' AND g.kind = 'grid' AND ST_Covers(g.geom, w.start_geom)),
 		(SELECT count(*) FROM plan_assignments WHERE plan_id = $1),
 		(SELECT status FROM plans WHERE id = $1),
-		(SELECT count(*) FROM api_tokens)`, m[1]).Scan(&grids, &workers, &assigned, &status, &tokens); err != nil {
+		(SELECT count(*) FROM api_tokens),
+		(SELECT jsonb_array_length(stats->'grids') FROM plans WHERE id = $1)`, m[1]).Scan(&grids, &workers, &inGrid, &assigned, &status, &tokens, &statsGrids); err != nil {
 		t.Fatal(err)
 	}
-	if grids != 4 || workers != 6 || status != "done" || tokens != 3 || m[2] != strconv.Itoa(assigned) {
-		t.Errorf("stored: %d grids, %d workers, %d assignments (covered %s), plan %s, %d tokens; want 4, 6, all, done, 3",
-			grids, workers, assigned, m[2], status, tokens)
+	if grids != 4 || workers != 6 || inGrid != 6 || status != "done" || tokens != 3 || m[2] != strconv.Itoa(assigned) || statsGrids != 4 {
+		t.Errorf("stored: %d grids, %d workers (%d starting inside their grid), %d assignments (covered %s), plan %s, %d tokens, %d grids planned; want 4, 6 (6), all, done, 3, 4",
+			grids, workers, inGrid, assigned, m[2], status, tokens, statsGrids)
+	}
+	for _, want := range []string{"deadhead", "longest/mean", "lower bound"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
 	}
 
 	// A second run reuses the demo areas and workers instead of adding more.
@@ -65,6 +74,9 @@ func TestDemoCommand(t *testing.T) {
 	}
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM areas WHERE source_id LIKE 'demo:%'`).Scan(&grids); err != nil || grids != 5 {
 		t.Errorf("after a second run: %d demo areas (%v), want 5", grids, err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM workers`).Scan(&workers); err != nil || workers != 6 {
+		t.Errorf("after a second run: %d workers (%v), want the same 6", workers, err)
 	}
 	if code, _, _ := gridsweep("demo", "--database-url", url); code != 2 {
 		t.Errorf("demo without --osm: exit %d, want 2", code)
