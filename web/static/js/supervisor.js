@@ -4,6 +4,7 @@ import {
   ApiError, PALETTE, announce, api, apiAll, bboxOf, createMap, currentLang, download, formatDuration, formatKm,
   loadMapLibre, readEvents, saveBlob, saveToken, setupLangSwitch, t, tokenFor,
 } from './common.js';
+import { setupGrids } from './grids.js';
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -18,7 +19,9 @@ const state = {
   routes: new Map(), // worker id → FeatureCollection
   selected: new Set(),
   follow: null, // AbortController of the plan's event stream
+  picking: null, // a worker's start or end being placed on the map (grids.js)
 };
+let grids = null; // the grid panel and plan options (grids.js)
 // Tests and curious people read the console's state here.
 window.gridsweep = { state, routesDrawn: 0, planDone: 0, events: [] };
 
@@ -133,7 +136,7 @@ function addLayers(map) {
     paint: { 'circle-radius': 6, 'circle-color': '#0277bd', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
   });
   map.on('click', 'blocks', (e) => {
-    if (state.boxMode) return;
+    if (state.boxMode || state.picking) return;
     const f = e.features && e.features[0];
     if (f) toggleSelected([f.id]);
   });
@@ -197,6 +200,7 @@ function renderSelection() {
   const can = state.selected.size > 0 && state.plan && state.plan.status === 'done';
   for (const id of ['move', 'lock', 'unlock']) $(id).disabled = !can;
   $('selworker').disabled = !(state.plan && state.plan.status === 'done');
+  grids?.refresh();
 }
 
 function setupBoxSelect(map) {
@@ -280,6 +284,7 @@ async function chooseArea(id) {
   $('run').disabled = false;
   renderWorkers();
   renderSelection();
+  await grids.areaChosen(id);
   const remembered = new URL(location.href).searchParams.get('plan') || localStorage.getItem('gridsweep.plan.' + id);
   if (remembered) {
     $('planid').value = remembered;
@@ -319,9 +324,11 @@ function renderPlanStatus(progress) {
   renderSelection();
 }
 
-async function runPlan() {
+// runPlan starts a plan with the grid panel's options, or with extra instead (a re-plan).
+async function runPlan(extra) {
   const seconds = Math.max(1, Math.min(600, Number($('seconds').value) || 10));
-  const { json } = await api('/api/v1/plans', { token: state.token, method: 'POST', body: { area_id: state.areaId, seconds } });
+  const body = { area_id: state.areaId, seconds, ...(extra || grids.planBody()) };
+  const { json } = await api('/api/v1/plans', { token: state.token, method: 'POST', body });
   state.plan = json;
   $('planid').value = json.id;
   localStorage.setItem('gridsweep.plan.' + state.areaId, String(json.id));
@@ -549,6 +556,10 @@ async function start() {
     state.map = await createMap(maplibregl, $('map'), state.token);
     window.gridsweep.map = state.map;
     addLayers(state.map);
+    grids = setupGrids({
+      state, map: state.map, maplibregl, colorOf, fail, runPlan: (extra) => runPlan(extra).catch(fail),
+      workersChanged: () => renderWorkers(),
+    });
     followTileChanges();
   }
   state.areas = (await apiAll('/api/v1/areas?limit=1000', state.token)).map((f) => ({ id: f.id, geometry: f.geometry, ...f.properties }));
@@ -588,6 +599,6 @@ async function followTileChanges() {
 window.addEventListener('pagehide', () => { tileStream?.abort(); tileStream = null; });
 window.addEventListener('pageshow', (e) => { if (e.persisted && state.map) followTileChanges(); });
 
-setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); });
+setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); grids?.render(); });
 setCoverageTiles();
 start().catch(fail);
