@@ -251,12 +251,14 @@ func TestConsoleGridsInBrowser(t *testing.T) {
 	kept := false
 	for _, a := range as {
 		if a.BlockID == locked {
-			kept = a.WorkerID == abe
+			kept = a.WorkerID == abe && a.Locked
 		}
 	}
 	if !kept {
-		t.Fatalf("block %d is not Abe's after the re-plan: %+v", locked, as)
+		t.Fatalf("block %d is not Abe's, locked, after the re-plan: %+v", locked, as)
 	}
+	// Still locked in the new plan, so it can be re-planned around again.
+	b.wait("lock kept in the new plan", `!document.getElementById('replanlocked').disabled`, 5*time.Second)
 	if n := evalJS[int](b, `new Set(window.gridsweep.map.queryRenderedFeatures({layers: ['routes']}).map(f => f.properties.worker_id)).size`); n != 3 {
 		t.Fatalf("after the re-plan routes of %d workers drawn, want 3", n)
 	}
