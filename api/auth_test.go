@@ -112,6 +112,10 @@ func TestAuthMatrix(t *testing.T) {
 			target: func(f *fixture, own bool) (string, any) {
 				return fmt.Sprintf("/api/v1/areas/%d", pick(own, f.gridA1, f.areaB)), nil
 			}},
+		{method: "GET", route: "/api/v1/areas/{id:[0-9]+}/grids", want: only(S, 200),
+			target: func(f *fixture, own bool) (string, any) {
+				return fmt.Sprintf("/api/v1/areas/%d/grids", pick(own, f.areaA, f.areaB)), nil
+			}},
 		{method: "POST", route: "/api/v1/areas", want: only(S, 201),
 			target: func(f *fixture, own bool) (string, any) {
 				b := base(own)

@@ -9,13 +9,14 @@ import (
 )
 
 // A plan run by the API job uses each worker's own shift and speeds from the workers
-// table: a worker with a one-minute shift is reported late, and a slow walker's route
-// time is their walk at their own speeds.
+// table: a worker with a 2 h shift gets work in proportion (and is not late while
+// the 8 h worker takes the rest), and a slow walker's route time is their walk at their
+// own speeds.
 func TestPlanJobUsesWorkerSettings(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.addStreetGrid()
-	shift, walk, serve := 1, 2.0, 1.5
+	shift, walk, serve := 120, 2.0, 1.5
 	if _, err := f.store.UpdateWorker(context.Background(), f.workerA2,
 		data.WorkerInput{ShiftMinutes: &shift, WalkSpeedKmh: &walk, ServiceSpeedKmh: &serve}); err != nil {
 		t.Fatal(err)
@@ -33,8 +34,8 @@ func TestPlanJobUsesWorkerSettings(t *testing.T) {
 		t.Fatalf("plan ended %v: %v", plan["status"], plan["error"])
 	}
 	stats := plan["stats"].(map[string]any)
-	if stats["feasible"] != false || num(stats["shift_limit_s"]) != 60 {
-		t.Fatalf("feasible %v, plan-wide shift limit %v s; want infeasible at the shortest shift, 60 s", stats["feasible"], stats["shift_limit_s"])
+	if stats["feasible"] != true || num(stats["shift_limit_s"]) != 7200 {
+		t.Fatalf("feasible %v, plan-wide shift limit %v s; want feasible, the shortest shift 7200 s", stats["feasible"], stats["shift_limit_s"])
 	}
 	per := stats["per_worker"].([]any)
 	if len(per) != 2 {
@@ -44,21 +45,17 @@ func TestPlanJobUsesWorkerSettings(t *testing.T) {
 	for _, p := range per {
 		w := p.(map[string]any)
 		switch w["shift_limit_s"].(float64) {
-		case 60:
+		case 7200:
 			short = w
 		case 480 * 60:
 			normal = w
 		}
 	}
 	if short == nil || normal == nil {
-		t.Fatalf("per-worker shift limits %v, want one of 60 s (Ada) and one of 8 h (the table's default)", per)
+		t.Fatalf("per-worker shift limits %v, want one of 7200 s (Ada) and one of 8 h (the table's default)", per)
 	}
-	late := stats["shift"].(map[string]any)["late_workers"].([]any)
-	if len(late) != 1 || late[0].(float64) != short["worker"].(float64) {
-		t.Errorf("late workers %v, want only worker %v", late, short["worker"])
-	}
-	if short["over_shift_s"].(float64) != short["route_s"].(float64)-60 || normal["over_shift_s"].(float64) != 0 {
-		t.Errorf("over shift: %v and %v", short, normal)
+	if s := short["route_s"].(float64); s <= 0 || s > 7200 || short["over_shift_s"].(float64) != 0 || normal["over_shift_s"].(float64) != 0 {
+		t.Errorf("the 2 h worker's route %v s, want some work within the shift: %v and %v", s, short, normal)
 	}
 	// Route time is the walk at the worker's speeds plus 3 minutes per shop.
 	for _, tc := range []struct {

@@ -233,6 +233,26 @@ func TestPlanGridErrors(t *testing.T) {
 	}
 }
 
+// Sweeper mode plans each grid for its own workers too.
+func TestSweeperGrids(t *testing.T) {
+	tg := newTwoGrids(t)
+	grids := []Grid{{"West", tg.west}, {"East", tg.east}}
+	pl, err := PlanRoutes(context.Background(), PlanInput{Network: tg.net}, PlanOptions{Mode: ModeSweeper, Capacity: 400, Workers: 3, Seconds: 1,
+		Grids: grids, PerWorker: []WorkerParams{{Grid: 1}, {Grid: 0}, {Grid: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGridPlan(t, pl, func(b int) int { return tg.expectedGrid(b, []string{"West", "East"}) })
+	if pl.LowerBound <= 0 || pl.LowerBound > pl.Makespan {
+		t.Errorf("lower bound %v, makespan %v", pl.LowerBound, pl.Makespan)
+	}
+	_, err = PlanRoutes(context.Background(), PlanInput{Network: tg.net}, PlanOptions{Mode: ModeSweeper, Workers: 2, Seconds: 1,
+		Grids: grids, PerWorker: []WorkerParams{{Grid: 0, End: RouteEnd{Kind: EndOpen}}, {Grid: 1}}})
+	if !errors.Is(err, ErrBadPlanInput) {
+		t.Errorf("an open sweeper route: %v, want ErrBadPlanInput", err)
+	}
+}
+
 // Given starts are kept; an open end stops after the last served block; an end point
 // is where the walk ends.
 func TestPlanStartsAndEnds(t *testing.T) {

@@ -157,3 +157,77 @@ func (p *planner) joinStrays(owner map[int][]int) {
 		}
 	}
 }
+
+// seededRoutes is the candidate for workers with starts of their own: each block goes to
+// the worker whose start is nearest (walking to its nearer end), plus a price per worker
+// that is raised for the overloaded and lowered for the underloaded until the estimated
+// routes even out (a few dozen rounds of a weighted Voronoi split). Territories then grow
+// around the starts instead of sending a worker across the grid to a piece of a tour.
+// It returns nil when some territory cannot be routed.
+func (p *planner) seededRoutes(ctx context.Context, gp *groupPlan, blocks []int) []*Route {
+	ws := gp.workers
+	k := len(ws)
+	near := func(i, b int) int64 {
+		out := gp.out[ws[i]]
+		return min(out[p.g.from[b]], out[p.g.to[b]])
+	}
+	var work int64
+	for _, b := range blocks {
+		work += p.g.serve[b]
+	}
+	price := make([]float64, k)
+	assign := make([]int, len(blocks))
+	load := make([]float64, k)
+	weight := make([]float64, k)
+	for i, w := range ws {
+		weight[i] = 1
+		if !p.uniform {
+			weight[i] = p.rates[w].norm * p.rates[w].serve
+		}
+	}
+	step := float64(work) / float64(k) / 4
+	for round := 0; round < 60; round++ {
+		clear(load)
+		far := make([]int64, k)
+		for j, b := range blocks {
+			best, bestC := 0, math.Inf(1)
+			for i := range ws {
+				if d := near(i, b); d < planUnreachable {
+					if c := float64(d) + price[i]; c < bestC {
+						best, bestC = i, c
+					}
+				}
+			}
+			assign[j] = best
+			load[best] += float64(p.g.serve[b]) * weight[best]
+			far[best] = max(far[best], near(best, b))
+		}
+		var mean float64
+		for i := range load {
+			load[i] += 2 * float64(far[i]) * weight[i]
+			mean += load[i]
+		}
+		mean /= float64(k)
+		for i := range price {
+			price[i] += step * (load[i] - mean) / max(mean, 1)
+		}
+		step *= 0.93
+	}
+	owner := map[int][]int{}
+	for j, b := range blocks {
+		owner[ws[assign[j]]] = append(owner[ws[assign[j]]], b)
+	}
+	p.joinStrays(owner)
+	routes := make([]*Route, k)
+	for i, w := range ws {
+		routes[i] = p.newRoute(w)
+		if len(owner[w]) > 0 {
+			walk, err := p.tourFor(ctx, owner[w], w, p.opt.Threads, false)
+			if err != nil {
+				return nil
+			}
+			routes[i].Walk = walk
+		}
+	}
+	return routes
+}

@@ -50,7 +50,8 @@ type PlanOptions struct {
 	Mode    Mode
 	Workers int
 	// Starts are the workers' start points (lon/lat): none (the planner picks a central
-	// node), one shared by all, or one per worker.
+	// node, StartRuleCentral, or with grids each grid's centre, StartRuleGridCentre), one
+	// shared by all, or one per worker. WorkerParams.Start overrides it per worker.
 	Starts []orb.Point
 	// WalkKmh is the speed when passing a block without serving it; ServeKmh when serving.
 	WalkKmh, ServeKmh float64
@@ -346,8 +347,10 @@ type PointRef struct {
 type ShiftAdvice struct {
 	Limit time.Duration
 	Over  time.Duration
-	// WorkersNeeded is the fewest workers whose routes all fit the limit, found by
-	// splitting the same tour (0 when a single block already exceeds the limit).
+	// WorkersNeeded is the fewest workers that could do the work within the plan-wide
+	// limit: the routes' total time over the limit, grid by grid, or more when splitting
+	// a shared start's tour shows it (0 only when a single block is too far for the
+	// shift, which the message then names).
 	WorkersNeeded int
 	// HoursNeeded is the shift length that fits with the current workers.
 	HoursNeeded float64

@@ -148,9 +148,10 @@ func benchGrids(b *testing.B, net *geo.Network, in PlanInput, grids []Grid, pw [
 		b.ReportMetric(rep.DeadheadShare, "deadhead")
 		b.ReportMetric(wall.Seconds(), "wall_s")
 		b.ReportMetric(float64(ms.Sys)/1e6, "sys_MB")
-		b.Logf("blocks %d/%d (unreachable %d, outside %d), %d grids, %d workers: makespan %.0f s, bound %.0f s; worst grid makespan/bound %.3f, longest/mean %.3f; pieces %v; deadhead %.3f; %.1f s",
-			rep.BlocksCovered, rep.BlocksRequired, len(rep.Unreachable), rep.OutsideGrids, len(rep.Grids), rep.Workers,
-			rep.MakespanS, rep.LowerBoundS, gap, spread, rep.TerritoryPieces, rep.DeadheadShare, wall.Seconds())
+		_, comps := net.Components()
+		b.Logf("blocks %d/%d (unreachable %d, outside %d, %d components), %d grids, %d workers: makespan %.0f s, bound %.0f s; worst grid makespan/bound %.3f, longest/mean %.3f; pieces %v; deadhead %.3f (one postman tour per group: %.3f); %.1f s",
+			rep.BlocksCovered, rep.BlocksRequired, len(rep.Unreachable), rep.OutsideGrids, comps, len(rep.Grids), rep.Workers,
+			rep.MakespanS, rep.LowerBoundS, gap, spread, rep.TerritoryPieces, rep.DeadheadShare, rep.Postman.DeadheadShare, wall.Seconds())
 		for _, g := range rep.Grids {
 			b.Logf("  grid %s: %d workers, %d/%d blocks, makespan %.0f mean %.0f bound %.0f (%.3f)", g.Name, g.Workers, g.BlocksCovered, g.BlocksRequired,
 				g.MakespanS, g.MeanRouteS, g.LowerBoundS, g.MakespanOverBound)
@@ -261,7 +262,7 @@ func BenchmarkPlanGridsLattice(b *testing.B) {
 	}
 	grids := quantileGrids(net, 4, 4)
 	b.ResetTimer()
-	benchGrids(b, net, PlanInput{}, grids, gridWorkers(net, grids, 200, true, 1), 5)
+	benchGrids(b, net, PlanInput{}, grids, gridWorkers(net, grids, 200, true, 1), 40)
 }
 
 // BenchmarkPlanGridsAndorra: the demo community (a 2 km square around Andorra's densest
@@ -282,15 +283,23 @@ func BenchmarkPlanGridsAndorra(b *testing.B) {
 // demoCommunity cuts the demo's community out of an extract the way `gridsweep demo`
 // does: the densest 500 m cell of block midpoints, a square halfM either side of it, its
 // blocks, and four grids (2×2 quarters).
-func demoCommunity(b *testing.B, ex *geo.Extract, halfM float64) (*geo.Network, []Grid) {
+func demoCommunity(b testing.TB, ex *geo.Extract, halfM float64) (*geo.Network, []Grid) {
+	// As data.Store.StreetCentre: block midpoints snapped to a 500 m grid in Web
+	// Mercator, the grid point with most blocks.
 	const mPerDeg = 111_320.0
-	count := map[[2]int]int{}
-	lat0 := ex.Blocks[0].Geometry[0][1]
-	cosLat := math.Cos(lat0 * math.Pi / 180)
-	cell := func(p orb.Point) [2]int {
-		return [2]int{int(math.Floor(p[0] * mPerDeg * cosLat / 500)), int(math.Floor(p[1] * mPerDeg / 500))}
+	const r = 6378137.0
+	merc := func(p orb.Point) (float64, float64) {
+		return p[0] * math.Pi / 180 * r, r * math.Log(math.Tan(math.Pi/4+p[1]*math.Pi/360))
 	}
-	mid := func(bl geo.Block) orb.Point { return bl.Geometry[len(bl.Geometry)/2] }
+	count := map[[2]int]int{}
+	cell := func(p orb.Point) [2]int {
+		x, y := merc(p)
+		return [2]int{int(math.Round(x / 500)), int(math.Round(y / 500))}
+	}
+	mid := func(bl geo.Block) orb.Point {
+		ls := bl.Geometry
+		return ls[len(ls)/2]
+	}
 	for _, bl := range ex.Blocks {
 		count[cell(mid(bl))]++
 	}
@@ -300,12 +309,19 @@ func demoCommunity(b *testing.B, ex *geo.Extract, halfM float64) (*geo.Network, 
 			best = c
 		}
 	}
-	centre := orb.Point{(float64(best[0]) + 0.5) * 500 / (mPerDeg * cosLat), (float64(best[1]) + 0.5) * 500 / mPerDeg}
+	x, y := float64(best[0])*500, float64(best[1])*500
+	centre := orb.Point{x / r * 180 / math.Pi, (2*math.Atan(math.Exp(y/r)) - math.Pi/2) * 180 / math.Pi}
+	cosLat := math.Cos(centre[1] * math.Pi / 180)
 	dLon, dLat := halfM/(mPerDeg*cosLat), halfM/mPerDeg
+	// The community's blocks are those touching the square (as the store selects an
+	// area's blocks); those whose midpoint lies outside it are outside every grid.
 	var blocks []geo.Block
 	for _, bl := range ex.Blocks {
-		if m := mid(bl); math.Abs(m[0]-centre[0]) <= dLon && math.Abs(m[1]-centre[1]) <= dLat {
-			blocks = append(blocks, bl)
+		for _, q := range bl.Geometry {
+			if math.Abs(q[0]-centre[0]) <= dLon && math.Abs(q[1]-centre[1]) <= dLat {
+				blocks = append(blocks, bl)
+				break
+			}
 		}
 	}
 	net, err := PlanNetwork(blocks, DefaultBridgeM)

@@ -27,17 +27,89 @@ import (
 // through the planning package, so the stored routes are the same, block for block.
 func TestPlanSameThroughCLIAndAPI(t *testing.T) {
 	ctx := context.Background()
+	sa := newSameArea(t)
+	store, area, blocks := sa.store, sa.area, sa.blocks
+
+	// Through the command line.
+	cliPlan := sa.planCLI(t, "--area", "Same", "--workers", "3", "--seconds", "2", "--seed", "11")
+
+	// Through the API and the job queue.
+	planAPI := sa.planAPI(t)
+	apiPlan := planAPI(fmt.Sprintf(`{"area_id":%d,"seconds":2,"seed":11}`, area.ID))
+
+	// The same routes: per worker, the same line and the same steps (streets, blocks by
+	// id, shops) in the same order.
+	workers, err := store.PlanWorkers(ctx, area.ID, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := 0
+	for _, w := range workers {
+		ok, a := sa.sameRoute(t, cliPlan, apiPlan, w.ID)
+		if !ok {
+			t.Errorf("worker %d: the CLI's route differs from the API's", w.ID)
+		}
+		var steps []struct {
+			Kind     string  `json:"kind"`
+			BlockIDs []int64 `json:"block_ids"`
+		}
+		if err := json.Unmarshal(a.Steps, &steps); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range steps {
+			if s.Kind == "serve" {
+				served += len(s.BlockIDs)
+			}
+		}
+	}
+	as, err := store.PlanAssignments(ctx, cliPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := store.PlanAssignments(ctx, apiPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != len(blocks) || fmt.Sprint(as) != fmt.Sprint(bs) || served != len(blocks) {
+		t.Fatalf("assignments: CLI %d, API %d, %d blocks served in steps, want %d", len(as), len(bs), served, len(blocks))
+	}
+
+	// The comparison can tell plans apart: without the first worker the other two share
+	// their blocks, and their routes change.
+	fewer := planAPI(fmt.Sprintf(`{"area_id":%d,"seconds":2,"seed":11,"workers":[%d,%d]}`, area.ID, workers[1].ID, workers[2].ID))
+	differ := 0
+	for _, w := range workers[1:] {
+		if ok, _ := sa.sameRoute(t, cliPlan, fewer, w.ID); !ok {
+			differ++
+		}
+	}
+	if differ == 0 {
+		t.Error("a plan with one worker fewer has the same routes")
+	}
+}
+
+// sameArea is a 5×5-node street grid with two shops, 0.001° apart, in area "Same", with
+// three workers: two start at their own corners, which the planner must respect, one in
+// the middle.
+type sameArea struct {
+	url    string
+	store  *data.Store
+	area   data.AreaRecord
+	blocks []geo.Block
+}
+
+func newSameArea(t *testing.T) *sameArea {
+	t.Helper()
+	ctx := context.Background()
 	url := datatest.NewDatabase(t)
 	store, err := data.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	t.Cleanup(store.Close)
 	if _, err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// A 5x5-node street grid with two shops, 0.001° apart, and three workers: two start
-	// at their own corners, which the planner must respect, one in the middle.
 	const n, step = 5, 0.001
 	pt := func(i, j int) orb.Point { return orb.Point{10.0005 + float64(j)*step, 50.0005 + float64(i)*step} }
 	node := func(i, j int) int64 { return int64(100 + i*n + j) }
@@ -81,19 +153,14 @@ func TestPlanSameThroughCLIAndAPI(t *testing.T) {
 		}
 	}
 
-	// Through the command line.
-	t.Setenv("DATABASE_URL", url)
-	var stdout, stderr bytes.Buffer
-	if code := run(ctx, []string{"plan", "--area", "Same", "--workers", "3", "--seconds", "2", "--seed", "11"}, &stdout, &stderr); code != 0 {
-		t.Fatalf("plan --area: exit %d: %s", code, stderr.String())
-	}
-	m := regexp.MustCompile(`plan (\d+) stored`).FindStringSubmatch(stdout.String())
-	if m == nil {
-		t.Fatalf("no stored plan in %q", stdout.String())
-	}
-	cliPlan, _ := strconv.ParseInt(m[1], 10, 64)
+	return &sameArea{url: url, store: store, area: area, blocks: blocks}
+}
 
-	// Through the API and the job queue.
+// planAPI starts a queue and an API server over sa's store and returns a function that
+// posts a plan request and waits until the plan is done.
+func (sa *sameArea) planAPI(t *testing.T) func(body string) int64 {
+	t.Helper()
+	ctx, store, area := context.Background(), sa.store, sa.area
 	q, err := planning.NewQueue(ctx, store, planning.QueueOptions{Workers: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -101,13 +168,13 @@ func TestPlanSameThroughCLIAndAPI(t *testing.T) {
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer q.Stop(context.Background())
+	t.Cleanup(func() { q.Stop(context.Background()) })
 	tok, _, err := store.CreateToken(ctx, data.NewTokenParams{Role: data.RoleSupervisor, AreaID: area.ID, Label: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(api.New(store, api.Options{Jobs: q}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	call := func(method, path, body string) map[string]any {
 		t.Helper()
 		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
@@ -140,74 +207,44 @@ func TestPlanSameThroughCLIAndAPI(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	apiPlan := planAPI(fmt.Sprintf(`{"area_id":%d,"seconds":2,"seed":11}`, area.ID))
+	return planAPI
+}
 
-	// The same routes: per worker, the same line and the same steps (streets, blocks by
-	// id, shops) in the same order.
-	workers, err := store.PlanWorkers(ctx, area.ID, 3)
+// sameRoute compares a worker's stored routes in two plans: the same line and the same
+// steps (streets, blocks by id, shops) in the same order.
+func (sa *sameArea) sameRoute(t *testing.T, plan1, plan2 int64, w int64) (bool, data.PlanRouteRow) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := sa.store.PlanRoutes(ctx, plan1, w)
 	if err != nil {
 		t.Fatal(err)
 	}
-	same := func(plan1, plan2 int64, w int64) (bool, data.PlanRouteRow) {
-		t.Helper()
-		a, err := store.PlanRoutes(ctx, plan1, w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := store.PlanRoutes(ctx, plan2, w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(a) != 1 || len(b) != 1 {
-			t.Fatalf("worker %d: %d routes in plan %d, %d in plan %d", w, len(a), plan1, len(b), plan2)
-		}
-		if !bytes.Equal(a[0].Geometry, b[0].Geometry) || !bytes.Equal(a[0].Steps, b[0].Steps) || a[0].DurationS != b[0].DurationS {
-			t.Logf("worker %d\nplan %d: %s\n    %s\nplan %d: %s\n    %s", w, plan1, a[0].Geometry, a[0].Steps, plan2, b[0].Geometry, b[0].Steps)
-			return false, a[0]
-		}
-		return true, a[0]
-	}
-	served := 0
-	for _, w := range workers {
-		ok, a := same(cliPlan, apiPlan, w.ID)
-		if !ok {
-			t.Errorf("worker %d: the CLI's route differs from the API's", w.ID)
-		}
-		var steps []struct {
-			Kind     string  `json:"kind"`
-			BlockIDs []int64 `json:"block_ids"`
-		}
-		if err := json.Unmarshal(a.Steps, &steps); err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range steps {
-			if s.Kind == "serve" {
-				served += len(s.BlockIDs)
-			}
-		}
-	}
-	as, err := store.PlanAssignments(ctx, cliPlan)
+	b, err := sa.store.PlanRoutes(ctx, plan2, w)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, err := store.PlanAssignments(ctx, apiPlan)
-	if err != nil {
-		t.Fatal(err)
+	if len(a) != 1 || len(b) != 1 {
+		t.Fatalf("worker %d: %d routes in plan %d, %d in plan %d", w, len(a), plan1, len(b), plan2)
 	}
-	if len(as) != len(blocks) || fmt.Sprint(as) != fmt.Sprint(bs) || served != len(blocks) {
-		t.Fatalf("assignments: CLI %d, API %d, %d blocks served in steps, want %d", len(as), len(bs), served, len(blocks))
+	if !bytes.Equal(a[0].Geometry, b[0].Geometry) || !bytes.Equal(a[0].Steps, b[0].Steps) || a[0].DurationS != b[0].DurationS {
+		t.Logf("worker %d\nplan %d: %s\n    %s\nplan %d: %s\n    %s", w, plan1, a[0].Geometry, a[0].Steps, plan2, b[0].Geometry, b[0].Steps)
+		return false, a[0]
 	}
+	return true, a[0]
+}
 
-	// The comparison can tell plans apart: the same workers listed in another order start
-	// from each other's corners, and the routes change.
-	swapped := planAPI(fmt.Sprintf(`{"area_id":%d,"seconds":2,"seed":11,"workers":[%d,%d,%d]}`, area.ID, workers[2].ID, workers[1].ID, workers[0].ID))
-	differ := 0
-	for _, w := range workers {
-		if ok, _ := same(cliPlan, swapped, w.ID); !ok {
-			differ++
-		}
+// planCLI runs gridsweep plan with args and returns the stored plan's id.
+func (sa *sameArea) planCLI(t *testing.T, args ...string) int64 {
+	t.Helper()
+	t.Setenv("DATABASE_URL", sa.url)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), append([]string{"plan"}, args...), &stdout, &stderr); code != 0 {
+		t.Fatalf("plan %v: exit %d: %s", args, code, stderr.String())
 	}
-	if differ == 0 {
-		t.Error("a plan with the workers in another order has the same routes")
+	m := regexp.MustCompile(`plan (\d+) stored`).FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("no stored plan in %q", stdout.String())
 	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
 }
