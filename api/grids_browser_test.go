@@ -265,6 +265,28 @@ func TestConsoleGridsInBrowser(t *testing.T) {
 	b.wait("re-plan reported", fmt.Sprintf(`document.getElementById('editstatus').textContent.includes('Plan %d re-plans plan %d')`, second, first), 5*time.Second)
 	b.screenshot("supervisor-grids-replan")
 
+	// The mode goes with the plan: a sweeper plan by grids, from the console.
+	// Sweepers come back to their start: the console shows why a plan with ends fails,
+	// and plans once the ends are back at the start.
+	b.do("run a sweeper plan", setSelect(`#planmode`, "sweeper"), chromedp.Click(chromedp.CSS(`#run`)))
+	b.wait("sweeper plan refused", fmt.Sprintf(`window.gridsweep.state.plan.id > %d && window.gridsweep.state.plan.status === 'failed' &&
+		document.getElementById('planstatus').textContent.includes('end back at their start')`, second), 60*time.Second)
+	for _, w := range []int64{ada, abe} {
+		b.do("end back at the start", setSelect(fmt.Sprintf(`#gridlist li[data-worker="%d"] select.endof`, w), "start"))
+		b.wait("end saved", fmt.Sprintf(`window.gridsweep.state.workers.find(w => w.id === %d).end === null`, w), 10*time.Second)
+		if e := worker(w)["end"]; e != nil {
+			t.Fatalf("worker %d's end is %v, want null", w, e)
+		}
+	}
+	failed := int64(evalJS[float64](b, `window.gridsweep.state.plan.id`))
+	b.do("run the sweeper plan again", chromedp.Click(chromedp.CSS(`#run`)))
+	b.wait("sweeper plan done", fmt.Sprintf(`window.gridsweep.planDone > %d && window.gridsweep.routesDrawn > 0`, failed), 60*time.Second)
+	third := int64(evalJS[float64](b, `window.gridsweep.planDone`))
+	res = f.do("GET", fmt.Sprintf("/api/v1/plans/%d", third), sup, nil)
+	if res.json["mode"] != "sweeper" || res.json["status"] != "done" {
+		t.Fatalf("sweeper plan %d: %s", third, res.body)
+	}
+
 	b.do("switch to Chinese", setSelect(`#lang`, "zh-CN"))
 	if s := evalJS[string](b, `document.querySelector('#gridpanel legend').textContent`); s != "网格" {
 		t.Fatalf("grid panel heading in Chinese is %q", s)
