@@ -287,6 +287,32 @@ func TestConsoleGridsInBrowser(t *testing.T) {
 		t.Fatalf("sweeper plan %d: %s", third, res.body)
 	}
 
+	// A campaign plan by grids: only the blocks of the campaign's unvisited shops are
+	// required, one in each grid here (a shop is added in East).
+	if res := f.do("POST", "/api/v1/shops", sup, map[string]any{"name": "East Tea", "category": "restaurant",
+		"geometry": map[string]any{"type": "Point", "coordinates": []float64{10.0030, 50.00152}}}); res.status != 201 {
+		t.Fatalf("add a shop in East: %v", res)
+	}
+	res = f.do("POST", "/api/v1/campaigns", sup, map[string]any{
+		"name": "Fire safety", "starts_on": "2026-03-01", "ends_on": "2026-03-31", "areas": []int64{f.areaA},
+		"questions": []map[string]any{{"id": "ok", "text": "Extinguisher present?", "kind": "yesno"}},
+	})
+	if res.status != 201 {
+		t.Fatalf("create campaign: %v", res)
+	}
+	camp := num(res.json["id"])
+	b.do("choose the area again", setSelect(`#area`, fmt.Sprint(f.areaA)))
+	b.wait("campaign listed and plan reopened", fmt.Sprintf(`[...document.querySelectorAll('#plancampaign option')].some(o => o.value === '%d') &&
+		window.gridsweep.state.plan && window.gridsweep.state.plan.status === 'done'`, camp), 20*time.Second)
+	prev := int64(evalJS[float64](b, `window.gridsweep.state.plan.id`))
+	b.do("campaign plan", setSelect(`#planmode`, "patrol"), setSelect(`#plancampaign`, fmt.Sprint(camp)), chromedp.Click(chromedp.CSS(`#run`)))
+	b.wait("campaign plan done", fmt.Sprintf(`window.gridsweep.planDone > %d && window.gridsweep.routesDrawn > 0`, prev), 60*time.Second)
+	res = f.do("GET", fmt.Sprintf("/api/v1/plans/%d", int64(evalJS[float64](b, `window.gridsweep.planDone`))), sup, nil)
+	params, _ = res.json["params"].(map[string]any)
+	cstats, _ := res.json["stats"].(map[string]any)
+	if params == nil || num(params["campaign"]) != camp || cstats == nil || num(cstats["blocks_required"]) < 2 || num(cstats["blocks_required"]) > 4 {
+		t.Fatalf("campaign plan: %s", res.body)
+	}
 	b.do("switch to Chinese", setSelect(`#lang`, "zh-CN"))
 	if s := evalJS[string](b, `document.querySelector('#gridpanel legend').textContent`); s != "网格" {
 		t.Fatalf("grid panel heading in Chinese is %q", s)
