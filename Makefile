@@ -62,6 +62,7 @@ lint: node-modules
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) test -count=1 -run '^TestOnlyDataImportsPgx$$' ./data
 	$(OPENAPI_LINT)
 
 # The API document must satisfy Redocly CLI's recommended rules, operationId and a 4xx

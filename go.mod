@@ -4,6 +4,8 @@ go 1.26.3
 
 require github.com/jackc/pgx/v5 v5.12.0
 
+require rsc.io/qr v0.2.0
+
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

@@ -47,7 +47,7 @@ func (s *server) authed(roles []string, h handlerFunc) http.Handler {
 		}
 		tok, err := s.store.Authenticate(r.Context(), secret)
 		if errors.Is(err, data.ErrTokenInvalid) {
-			return problemf(KindUnauthorized, "the bearer token is unknown or revoked")
+			return problemf(KindUnauthorized, "the bearer token is unknown, revoked or expired")
 		}
 		if err != nil {
 			return err

@@ -4,22 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"slices"
 	"time"
 	// Campaign periods are dates in a named zone; embedding the zone database keeps that
 	// working on hosts without /usr/share/zoneinfo (distroless images).
 	_ "time/tzdata"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 	"github.com/gridsweep/gridsweep/routing"
 )
 
 // DefaultTimeZone is the zone of campaign periods and duty windows when none is given:
 // the product's users are in mainland China.
 const DefaultTimeZone = "Asia/Shanghai"
-
-var questionID = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
 
 func (s *server) registerCampaigns(a func(string, []string, handlerFunc, ...string), sup, supWorker []string) {
 	a("/campaigns", sup, s.handleListCampaigns, http.MethodGet)
@@ -31,91 +28,22 @@ func (s *server) registerCampaigns(a func(string, []string, handlerFunc, ...stri
 }
 
 type campaignBody struct {
-	OwnerArea *int64          `json:"owner_area"`
-	Name      string          `json:"name"`
-	StartsOn  string          `json:"starts_on"`
-	EndsOn    string          `json:"ends_on"`
-	TimeZone  string          `json:"time_zone"`
-	Questions []data.Question `json:"questions"`
-	Areas     []int64         `json:"areas"`
+	OwnerArea *int64               `json:"owner_area"`
+	Name      string               `json:"name"`
+	StartsOn  string               `json:"starts_on"`
+	EndsOn    string               `json:"ends_on"`
+	TimeZone  string               `json:"time_zone"`
+	Questions []fieldwork.Question `json:"questions"`
+	Areas     []int64              `json:"areas"`
 }
 
-func validateQuestions(qs []data.Question) []FieldError {
-	var errs []FieldError
-	if len(qs) == 0 || len(qs) > 100 {
-		return []FieldError{{"questions", "give 1 to 100 questions"}}
+// fieldErrors carries the rules' field errors into a problem's errors.
+func fieldErrors(in []fieldwork.FieldError) []FieldError {
+	out := make([]FieldError, len(in))
+	for i, e := range in {
+		out[i] = FieldError{e.Field, e.Message}
 	}
-	seen := map[string]bool{}
-	for i, q := range qs {
-		f := fmt.Sprintf("questions[%d]", i)
-		switch {
-		case !questionID.MatchString(q.ID):
-			errs = append(errs, FieldError{f + ".id", "1 to 40 of a-z, 0-9 and _"})
-		case seen[q.ID]:
-			errs = append(errs, FieldError{f + ".id", "ids must be unique"})
-		}
-		seen[q.ID] = true
-		if q.Text == "" || len(q.Text) > 500 {
-			errs = append(errs, FieldError{f + ".text", "1 to 500 bytes"})
-		}
-		switch q.Kind {
-		case "choice":
-			if len(q.Options) < 2 || slices.Contains(q.Options, "") {
-				errs = append(errs, FieldError{f + ".options", "a choice needs at least two non-empty options"})
-			}
-		case "yesno", "text":
-			if len(q.Options) > 0 {
-				errs = append(errs, FieldError{f + ".options", "only choice questions have options"})
-			}
-		default:
-			errs = append(errs, FieldError{f + ".kind", "must be choice, yesno or text"})
-		}
-	}
-	return errs
-}
-
-// validateAnswers checks answers against the checklist: known ids, values of the right
-// kind, every required question answered.
-func validateAnswers(prefix string, qs []data.Question, answers map[string]any) []FieldError {
-	var errs []FieldError
-	byID := map[string]data.Question{}
-	for _, q := range qs {
-		byID[q.ID] = q
-		if _, ok := answers[q.ID]; q.Required && !ok {
-			errs = append(errs, FieldError{prefix + "." + q.ID, "required"})
-		}
-	}
-	for id, v := range answers {
-		q, ok := byID[id]
-		if !ok {
-			errs = append(errs, FieldError{prefix + "." + id, "no such question in this campaign"})
-			continue
-		}
-		switch q.Kind {
-		case "choice":
-			if s, ok := v.(string); !ok || !slices.Contains(q.Options, s) {
-				errs = append(errs, FieldError{prefix + "." + id, "one of the question's options"})
-			}
-		case "yesno":
-			if _, ok := v.(bool); !ok {
-				errs = append(errs, FieldError{prefix + "." + id, "true or false"})
-			}
-		case "text":
-			if s, ok := v.(string); !ok || len(s) > maxLedgerText {
-				errs = append(errs, FieldError{prefix + "." + id, fmt.Sprintf("text of at most %d bytes", maxLedgerText)})
-			}
-		}
-	}
-	slices.SortFunc(errs, func(a, b FieldError) int {
-		if a.Field < b.Field {
-			return -1
-		}
-		if a.Field > b.Field {
-			return 1
-		}
-		return 0
-	})
-	return errs
+	return out
 }
 
 func (s *server) handleCreateCampaign(w http.ResponseWriter, r *http.Request) error {
@@ -146,7 +74,7 @@ func (s *server) handleCreateCampaign(w http.ResponseWriter, r *http.Request) er
 	if len(b.Areas) == 0 || len(b.Areas) > 1000 {
 		errs = append(errs, FieldError{"areas", "give 1 to 1000 area ids"})
 	}
-	errs = append(errs, validateQuestions(b.Questions)...)
+	errs = append(errs, fieldErrors(fieldwork.CheckQuestions(b.Questions))...)
 	if len(errs) > 0 {
 		pr := problemf(KindValidation, "the campaign is invalid")
 		pr.Errors = errs
@@ -268,7 +196,7 @@ func (s *server) handlePostAnswers(w http.ResponseWriter, r *http.Request) error
 		if b.Answers == nil {
 			errs = append(errs, FieldError{field("answers"), "required (an object keyed by question id)"})
 		} else {
-			errs = append(errs, validateAnswers(field("answers"), c.Questions, b.Answers)...)
+			errs = append(errs, fieldErrors(fieldwork.CheckAnswers(field("answers"), c.Questions, b.Answers))...)
 		}
 		if !validText(b.Note) {
 			errs = append(errs, FieldError{field("note"), fmt.Sprintf("at most %d bytes", maxLedgerText)})

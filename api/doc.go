@@ -7,5 +7,7 @@
 // panic recovery, a request body limit, a CORS allow-list for embeds, Prometheus
 // metrics and bearer-token authentication.
 //
-// The package holds no SQL: every query lives in package data.
+// The package holds no SQL and no business rules: every query lives in package data, the
+// rules of rosters, duty, campaigns and ledger exports in package fieldwork; handlers
+// decode, authorise, call them and encode.
 package api

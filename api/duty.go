@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // Station duty. Supervisors define windows and rosters; workers check in on post at
@@ -63,7 +64,7 @@ func (s *server) handleCreateDutyWindow(w http.ResponseWriter, r *http.Request) 
 	if b.Weekdays == nil {
 		b.Weekdays = []int{1, 2, 3, 4, 5, 6, 7}
 	}
-	win := data.DutyWindow{Starts: b.Starts, Ends: b.Ends, TimeZone: b.TimeZone, Weekdays: b.Weekdays}
+	win := fieldwork.DutyWindow{Starts: b.Starts, Ends: b.Ends, TimeZone: b.TimeZone, Weekdays: b.Weekdays}
 	var errs []FieldError
 	if b.StationID == nil {
 		errs = append(errs, FieldError{"station_id", "required"})
@@ -123,7 +124,7 @@ func (s *server) handleListDutyWindows(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if ws == nil {
-		ws = []data.DutyWindow{}
+		ws = []fieldwork.DutyWindow{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": ws})
 }
@@ -146,18 +147,12 @@ func dayRange(first, last string) ([]time.Time, error) {
 }
 
 // dutyStations returns the stations of area that have windows.
-func (s *server) dutyStations(r *http.Request, area int64) ([]data.DutyWindow, []int64, error) {
+func (s *server) dutyStations(r *http.Request, area int64) ([]fieldwork.DutyWindow, []int64, error) {
 	ws, err := s.store.DutyWindows(r.Context(), area, 0)
 	if err != nil {
 		return nil, nil, err
 	}
-	var ids []int64
-	for _, w := range ws {
-		if !slices.Contains(ids, w.StationID) {
-			ids = append(ids, w.StationID)
-		}
-	}
-	return ws, ids, nil
+	return ws, fieldwork.DutyStations(ws), nil
 }
 
 type rosterBody struct {
@@ -192,7 +187,7 @@ func (s *server) handleBuildRoster(w http.ResponseWriter, r *http.Request) error
 	if len(b.Staff) == 0 || len(b.Staff) > 1000 {
 		return problemf(KindValidation, "give 1 to 1000 staff")
 	}
-	var people []data.RosterPerson
+	var people []fieldwork.RosterPerson
 	for i, st := range b.Staff {
 		wk, err := s.loadWorker(r, st.WorkerID)
 		if err != nil {
@@ -203,7 +198,7 @@ func (s *server) handleBuildRoster(w http.ResponseWriter, r *http.Request) error
 		} else if !ok {
 			return problemf(KindValidation, "staff[%d]: worker %d does not belong to area %d", i, st.WorkerID, area)
 		}
-		p := data.RosterPerson{WorkerID: st.WorkerID}
+		p := fieldwork.RosterPerson{WorkerID: st.WorkerID}
 		for _, d := range st.DaysOff {
 			if d < 1 || d > 7 {
 				return problemf(KindValidation, "staff[%d].days_off: ISO weekdays 1 (Monday) to 7 (Sunday)", i)
@@ -219,7 +214,7 @@ func (s *server) handleBuildRoster(w http.ResponseWriter, r *http.Request) error
 	if len(stations) == 0 {
 		return problemf(KindValidation, "area %d has no stations with duty windows", area)
 	}
-	slots, unfilled := data.BuildRoster(days, stations, people)
+	slots, unfilled := fieldwork.BuildRoster(days, stations, people)
 	if err := s.store.ReplaceRoster(r.Context(), stations, b.First, b.Last, slots); err != nil {
 		return err
 	}
@@ -231,7 +226,7 @@ func (s *server) handleBuildRoster(w http.ResponseWriter, r *http.Request) error
 		counts[strconv.FormatInt(sl.WorkerID, 10)]++
 	}
 	if unfilled == nil {
-		unfilled = []data.RosterSlot{}
+		unfilled = []fieldwork.RosterSlot{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"slots": slots, "unfilled": unfilled, "per_worker": counts})
 }
@@ -254,7 +249,7 @@ func (s *server) handleGetRoster(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if slots == nil {
-		slots = []data.RosterSlot{}
+		slots = []fieldwork.RosterSlot{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": slots})
 }
@@ -323,7 +318,7 @@ func (s *server) handlePostDutyCheckins(w http.ResponseWriter, r *http.Request) 
 		Day      string `json:"day,omitempty"`
 	}
 	out := make([]result, len(results))
-	windows := map[int64][]data.DutyWindow{}
+	windows := map[int64][]fieldwork.DutyWindow{}
 	for i, res := range results {
 		st := inputs[i].StationID
 		if _, ok := windows[st]; !ok {
@@ -331,7 +326,7 @@ func (s *server) handlePostDutyCheckins(w http.ResponseWriter, r *http.Request) 
 				return err
 			}
 		}
-		win, day, ok, err := data.MatchDutyWindow(windows[st], st, inputs[i].At)
+		win, day, ok, err := fieldwork.MatchDutyWindow(windows[st], st, inputs[i].At)
 		if err != nil {
 			return err
 		}
@@ -358,7 +353,7 @@ func (s *server) handleDutyReport(w http.ResponseWriter, r *http.Request) error 
 	if _, err := dayRange(q.Get("first"), q.Get("last")); err != nil {
 		return err
 	}
-	rep, err := s.store.StationDutyReport(r.Context(), area, q.Get("first"), q.Get("last"), now)
+	rep, err := fieldwork.StationReport(r.Context(), s.store, area, q.Get("first"), q.Get("last"), now)
 	if err != nil {
 		return err
 	}

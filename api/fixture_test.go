@@ -26,6 +26,9 @@ type fixture struct {
 	t     testing.TB
 	store *data.Store
 	h     http.Handler
+	// dbURL names the fixture's own database (datatest.NewDatabase).
+	dbURL string
+	raw   *datatest.DB
 
 	areaA, gridA1, areaB       int64
 	blockA, blockB             int64
@@ -42,7 +45,8 @@ func square(lon, lat, d float64) orb.MultiPolygon {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, datatest.NewDatabase(t))
+	dbURL := datatest.NewDatabase(t)
+	store, err := data.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +75,7 @@ func newFixture(t testing.TB) *fixture {
 	if _, err := store.ImportOSM(ctx, ext); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, store: store, tok: map[string]string{}}
+	f := &fixture{t: t, store: store, dbURL: dbURL, tok: map[string]string{}}
 	f.h = New(store, Options{CORSOrigins: []string{"https://dash.example"}, MaxBodyBytes: 64 << 10})
 	id := func(ref string) int64 {
 		v, err := store.AreaIDByRef(ctx, ref)
@@ -209,4 +213,12 @@ func num(v any) int64 {
 func testRouter(f *fixture) *mux.Router {
 	s := &server{store: f.store, metrics: newMetrics()}
 	return s.routes()
+}
+
+// sql is a raw connection to the fixture's database for checks no store query answers.
+func (f *fixture) sql() *datatest.DB {
+	if f.raw == nil {
+		f.raw = datatest.Connect(f.t, f.dbURL)
+	}
+	return f.raw
 }

@@ -52,6 +52,8 @@ type areaBody struct {
 	Kind     *string         `json:"kind"`
 	ParentID *int64          `json:"parent_id"`
 	Geometry json.RawMessage `json:"geometry"`
+	// TimeZone is an IANA zone name; null inherits the parent's (areatz.go).
+	TimeZone json.RawMessage `json:"time_zone"`
 }
 
 // handleCreateArea adds a community or grid below an area in the supervisor's scope; its
@@ -95,11 +97,20 @@ func (s *server) handleCreateArea(w http.ResponseWriter, r *http.Request) error 
 		v := "api:" + randomHex(12)
 		src = &v
 	}
+	tz, setTZ, err := parseTimeZone(b.TimeZone)
+	if err != nil {
+		return err
+	}
 	a, err := s.store.CreateArea(r.Context(), data.AreaInput{
 		SourceID: src, Name: b.Name, Kind: b.Kind, ParentID: b.ParentID, Geometry: geom,
 	})
 	if err != nil {
 		return err
+	}
+	if setTZ {
+		if a, err = s.setAreaTimeZone(r, a.ID, tz); err != nil {
+			return err
+		}
 	}
 	w.Header().Set("Location", "/api/v1/areas/"+itoa(a.ID))
 	return writeFeature(w, http.StatusCreated, a)
@@ -117,7 +128,11 @@ func (s *server) handleUpdateArea(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if b.Kind != nil || b.ParentID != nil || b.SourceID != nil {
-		return problemf(KindValidation, "only name and geometry of an area can change")
+		return problemf(KindValidation, "only name, geometry and time_zone of an area can change")
+	}
+	tz, setTZ, err := parseTimeZone(b.TimeZone)
+	if err != nil {
+		return err
 	}
 	if _, err := s.store.GetArea(r.Context(), id); err != nil {
 		return err
@@ -140,6 +155,11 @@ func (s *server) handleUpdateArea(w http.ResponseWriter, r *http.Request) error 
 	a, err := s.store.UpdateArea(r.Context(), id, data.AreaInput{Name: b.Name, Geometry: geom})
 	if err != nil {
 		return err
+	}
+	if setTZ {
+		if a, err = s.setAreaTimeZone(r, id, tz); err != nil {
+			return err
+		}
 	}
 	return writeFeature(w, http.StatusOK, a)
 }

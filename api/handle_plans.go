@@ -83,6 +83,9 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 	if err := s.requireArea(r, *b.AreaID); err != nil {
 		return err
 	}
+	if err := s.checkPlanCanStart(r, b); err != nil {
+		return err
+	}
 	var teams []data.Team
 	if len(b.Teams) > 0 {
 		if len(b.Workers) > 0 || b.ReplanOf != 0 {

@@ -44,13 +44,19 @@ func (s *server) handleRoute(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return writeRoute(w, plan.ID, worker, rows)
+}
+
+// writeRoute sends a worker's route trips as a GeoJSON FeatureCollection (the plan's
+// route endpoint and the worker's route of the day answer the same document).
+func writeRoute(w http.ResponseWriter, plan, worker int64, rows []data.PlanRouteRow) error {
 	fs := make([]map[string]any, 0, len(rows))
 	for _, row := range rows {
 		fs = append(fs, map[string]any{
 			"type":     "Feature",
 			"geometry": row.Geometry,
 			"properties": map[string]any{
-				"plan_id": plan.ID, "worker_id": worker, "seq": row.Seq,
+				"plan_id": plan, "worker_id": worker, "seq": row.Seq,
 				"length_m": row.LengthM, "duration_s": row.DurationS, "steps": row.Steps,
 			},
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // Field work (issue 9): the shop ledger, inspection campaigns. Who may do what:
@@ -236,7 +237,7 @@ func (s *server) handleListLedger(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeList(w, r, items, page, func(e data.LedgerEntry) int64 { return e.ShopID })
+	return writeList(w, r, items, page, func(e fieldwork.LedgerEntry) int64 { return e.ShopID })
 }
 
 // handleLedgerCSV exports the filtered ledger of an area as CSV (RFC 4180, UTF-8, header
@@ -251,7 +252,7 @@ func (s *server) handleLedgerCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := data.WriteLedgerCSV(&buf, all); err != nil {
+	if err := fieldwork.WriteLedgerCSV(&buf, all); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

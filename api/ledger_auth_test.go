@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // fieldWorkAuthCases are the auth matrix rows (auth_test.go) of the ledger, campaign,
@@ -26,7 +27,7 @@ func fieldWorkAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCa
 
 	campaign := func(owner int64) int64 {
 		c, err := f.store.CreateCampaign(ctx, data.CampaignInput{OwnerArea: owner, Name: "c", StartsOn: "2020-01-01", EndsOn: "2099-12-31",
-			TimeZone: DefaultTimeZone, Questions: []data.Question{{ID: "q", Text: "q", Kind: "yesno"}}, Areas: []int64{owner}})
+			TimeZone: DefaultTimeZone, Questions: []fieldwork.Question{{ID: "q", Text: "q", Kind: "yesno"}}, Areas: []int64{owner}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +35,7 @@ func fieldWorkAuthCases(t *testing.T, f *fixture, planA, planB int64) []matrixCa
 	}
 	campA, campB := campaign(f.areaA), campaign(f.areaB)
 	window := func(station int64) int64 {
-		w, err := f.store.CreateDutyWindow(ctx, data.DutyWindow{StationID: station, Starts: "07:00", Ends: "09:00", TimeZone: DefaultTimeZone, Weekdays: []int{1, 2, 3, 4, 5, 6, 7}})
+		w, err := f.store.CreateDutyWindow(ctx, fieldwork.DutyWindow{StationID: station, Starts: "07:00", Ends: "09:00", TimeZone: DefaultTimeZone, Weekdays: []int{1, 2, 3, 4, 5, 6, 7}})
 		if err != nil {
 			t.Fatal(err)
 		}

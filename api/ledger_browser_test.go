@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // TestFieldWorkPageInBrowser opens the field work console in headless Chromium against the
@@ -30,10 +31,10 @@ func TestFieldWorkPageInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := f.store.CreateCampaign(ctx, data.CampaignInput{OwnerArea: f.areaA, Name: "Coal stoves", StartsOn: "2020-01-01", EndsOn: "2099-12-31",
-		TimeZone: DefaultTimeZone, Questions: []data.Question{{ID: "q", Text: "q", Kind: "yesno"}}, Areas: []int64{f.areaA}}); err != nil {
+		TimeZone: DefaultTimeZone, Questions: []fieldwork.Question{{ID: "q", Text: "q", Kind: "yesno"}}, Areas: []int64{f.areaA}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.CreateDutyWindow(ctx, data.DutyWindow{StationID: f.stationA, Starts: "07:00", Ends: "09:00",
+	if _, err := f.store.CreateDutyWindow(ctx, fieldwork.DutyWindow{StationID: f.stationA, Starts: "07:00", Ends: "09:00",
 		TimeZone: DefaultTimeZone, Weekdays: []int{1, 2, 3, 4, 5, 6, 7}}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // ProblemBase prefixes every problem type URI. The URIs are identifiers that clients
@@ -136,28 +134,16 @@ func asProblem(err error) *Problem {
 	if mapped := mapDataError(err); mapped != nil {
 		return mapped
 	}
-	if databaseUnavailable(err) {
+	var bad *fieldwork.InputError
+	if errors.As(err, &bad) {
+		return problemf(KindValidation, "%s", bad.Error()).withCause(err)
+	}
+	if data.IsUnavailable(err) {
 		// The request was fine and may succeed once PostgreSQL is back: 503 tells clients
 		// (and a phone's check-in queue) to retry, where a 500 would say the server is broken.
 		return problemf(KindUnavailable, "the database is not reachable; retry shortly").withCause(err)
 	}
 	return problemf(KindInternal, "the server failed to handle the request").withCause(err)
-}
-
-// databaseUnavailable reports whether err means PostgreSQL could not be reached or went
-// away mid-request: a refused or failed connection, a session the server terminated
-// (class 57, e.g. 57P01 admin_shutdown during a stop) or a connection exception (class 08).
-func databaseUnavailable(err error) bool {
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return true
-	}
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return strings.HasPrefix(pg.Code, "57") || strings.HasPrefix(pg.Code, "08")
-	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err)
 }
 
 // writeProblem sends p as application/problem+json.

@@ -1,12 +1,9 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/gridsweep/gridsweep/data/datatest"
 )
@@ -18,24 +15,6 @@ import (
 func TestDatabaseOutageAnswers503(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, datatest.ServerURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close(context.Background()) })
-	var db string
-	if err := f.store.Pool().QueryRow(ctx, `SELECT current_database()`).Scan(&db); err != nil {
-		t.Fatal(err)
-	}
-	allow := func(on bool) {
-		t.Helper()
-		if _, err := admin.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{db}.Sanitize()+` WITH ALLOW_CONNECTIONS `+map[bool]string{true: "true", false: "false"}[on]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(func() { allow(true) })
-
 	check := func() response {
 		return f.do("POST", "/api/v1/visits", f.tok["worker:A"],
 			map[string]any{"client_key": "outage-" + time.Now().Format(time.RFC3339Nano), "block_id": f.blockA, "visited_at": time.Now().UTC()})
@@ -44,10 +23,7 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		t.Fatalf("check-in before the outage: %v", res)
 	}
 
-	allow(false)
-	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, db); err != nil {
-		t.Fatal(err)
-	}
+	datatest.SetConnectable(t, f.dbURL, false)
 	requests := []struct{ method, path string }{
 		{"GET", "/readyz"},
 		{"GET", "/api/v1/me"},
@@ -63,7 +39,7 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		wantProblem(t, check(), http.StatusServiceUnavailable, KindUnavailable)
 	}
 
-	allow(true)
+	datatest.SetConnectable(t, f.dbURL, true)
 	if res := f.do("GET", "/readyz", "", nil); res.status != http.StatusOK {
 		t.Fatalf("readyz after the outage: %v", res)
 	}

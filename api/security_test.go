@@ -39,7 +39,7 @@ func tableCounts(t *testing.T, f *fixture) map[string]int64 {
 	out := map[string]int64{}
 	for _, tbl := range []string{"areas", "blocks", "shops", "stations", "workers", "api_tokens", "visits"} {
 		var n int64
-		if err := f.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM `+tbl).Scan(&n); err != nil {
+		if err := f.sql().QueryRow(context.Background(), `SELECT count(*) FROM `+tbl).Scan(&n); err != nil {
 			t.Fatalf("count %s after injections: %v", tbl, err)
 		}
 		out[tbl] = n

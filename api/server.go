@@ -34,6 +34,9 @@ type Options struct {
 	Jobs *planning.Queue
 	// Tiles configures the tile server's cache (tiles.go).
 	Tiles TileOptions
+	// TimeZone is the zone of areas that set none (their "today" for publishing and
+	// progress); "" means DefaultTimeZone.
+	TimeZone string
 }
 
 // server carries the dependencies of every handler; it has no mutable state, so any number
@@ -44,6 +47,8 @@ type server struct {
 	log     *slog.Logger
 	metrics *metrics
 	router  *mux.Router
+	// progress fans progress notifications out to this replica's streams.
+	progress progressHub
 }
 
 // New returns the API's HTTP handler: the router wrapped in its middleware.
@@ -157,6 +162,8 @@ func (s *server) routes() *mux.Router {
 	s.registerTiles(r, all)
 
 	s.registerFieldWork(r, v1)
+
+	s.registerDay(r, v1)
 
 	return r
 }

@@ -1,13 +1,20 @@
 package api
 
 import (
-	"container/list"
-	"slices"
-	"sync"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/geo"
 )
 
@@ -39,14 +46,27 @@ type CachedTile struct {
 
 func (t *CachedTile) size() int { return len(t.Body) + len(t.Gzip) + len(t.ETag) }
 
-// TileCache stores rendered tiles. Implementations are safe for concurrent use.
+// TileCache stores rendered tiles: the only thing the tile handlers know of a cache, so a
+// shared one (Redis, a PostgreSQL table) can replace the in-memory MemoryTileCache through
+// TileOptions.Cache without touching them. Implementations are safe for concurrent use.
 //
 // Generation and Put together keep the cache from holding a tile rendered from data older
 // than a change it has already been told about: the handler reads Generation before it
-// queries, and Put drops the tile when an invalidation happened since.
+// queries, and Put drops the tile when an invalidation happened since. A shared cache keeps
+// its generation shared too (a counter beside the tiles).
+//
+// The methods return no errors on purpose: a cache is an optimisation, so a shared cache
+// that cannot be reached answers Get with a miss and drops a Put, and reports the failure
+// itself (its own logger or metrics); tiles are then rendered, never wrong.
+//
+// Every replica hears every change notification and calls Invalidate or Purge; on a shared
+// cache these repeat harmlessly.
 type TileCache interface {
+	// Get returns the tile stored under k, if any.
 	Get(k TileKey) (*CachedTile, bool)
+	// Generation counts the invalidations so far.
 	Generation() uint64
+	// Put stores t under k unless an invalidation happened since gen was read.
 	Put(k TileKey, t *CachedTile, gen uint64)
 	// Invalidate drops the tiles of the given layers whose bound grown by their Margin
 	// intersects any of the boxes, at every zoom, and returns how many it dropped.
@@ -55,174 +75,51 @@ type TileCache interface {
 	Purge()
 }
 
-// MemoryTileCache is the default TileCache: an LRU bounded by bytes, with an index by
-// layer, zoom and tile so an invalidation visits only the tiles it can touch.
-type MemoryTileCache struct {
-	mu       sync.Mutex
-	maxBytes int
-	bytes    int
-	gen      uint64
-	lru      *list.List // of *cacheEntry, most recent first
-	entries  map[TileKey]*list.Element
-	// index[layer][zoom][x,y] lists the keys of that tile (one per format and query).
-	index map[string]map[maptile.Zoom]map[[2]uint32][]TileKey
-	// maxMargin is the largest Margin ever stored: candidate ranges use it, then each
-	// candidate is checked with its own.
-	maxMargin float64
+// newTileKey names a tile in the cache with the margin its content depends on: the MVT
+// buffer, or for heat PNGs the reach of the kernel (heatPad bins), since a check-in just
+// across the edge colours the tile too.
+func newTileKey(layer, format string, t maptile.Tile, query string) TileKey {
+	margin := geo.TileBuffer
+	if strings.HasPrefix(format, "png") {
+		margin = float64(heatPad) / data.HeatBins
+	}
+	return TileKey{Layer: layer, Format: format, Tile: t, Query: query, Margin: margin}
 }
 
-type cacheEntry struct {
-	key  TileKey
-	tile *CachedTile
-}
-
-// NewMemoryTileCache returns an empty cache holding at most maxBytes of tiles.
-func NewMemoryTileCache(maxBytes int) *MemoryTileCache {
-	return &MemoryTileCache{
-		maxBytes: maxBytes,
-		lru:      list.New(),
-		entries:  map[TileKey]*list.Element{},
-		index:    map[string]map[maptile.Zoom]map[[2]uint32][]TileKey{},
+// cached returns the tile from the cache or renders and stores it. The generation is read
+// before rendering so a change notified meanwhile keeps the (possibly stale) tile out.
+func (ts *tileService) cached(r *http.Request, key TileKey, render func(context.Context) ([]byte, error), zip bool) (*CachedTile, error) {
+	useCache := ts.listening.Load() && !ts.uncached.Load()
+	if t, ok := ts.cache.Get(key); ok && useCache {
+		return t, nil
 	}
-}
-
-// Get returns the tile and marks it recently used.
-func (c *MemoryTileCache) Get(k TileKey) (*CachedTile, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
-	if !ok {
-		return nil, false
-	}
-	c.lru.MoveToFront(e)
-	return e.Value.(*cacheEntry).tile, true
-}
-
-// Generation counts invalidations.
-func (c *MemoryTileCache) Generation() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen
-}
-
-// Put stores t unless an invalidation happened after gen was read, evicting the least
-// recently used tiles beyond the byte bound. A tile larger than the bound is not stored.
-func (c *MemoryTileCache) Put(k TileKey, t *CachedTile, gen uint64) {
-	size := t.size() + len(k.Query) + len(k.Layer) + len(k.Format)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen || size > c.maxBytes {
-		return
-	}
-	if e, ok := c.entries[k]; ok {
-		c.removeLocked(e)
-	}
-	c.entries[k] = c.lru.PushFront(&cacheEntry{key: k, tile: t})
-	c.bytes += size
-	c.maxMargin = max(c.maxMargin, k.Margin)
-	zooms := c.index[k.Layer]
-	if zooms == nil {
-		zooms = map[maptile.Zoom]map[[2]uint32][]TileKey{}
-		c.index[k.Layer] = zooms
-	}
-	tiles := zooms[k.Tile.Z]
-	if tiles == nil {
-		tiles = map[[2]uint32][]TileKey{}
-		zooms[k.Tile.Z] = tiles
-	}
-	xy := [2]uint32{k.Tile.X, k.Tile.Y}
-	tiles[xy] = append(tiles[xy], k)
-	for c.bytes > c.maxBytes {
-		c.removeLocked(c.lru.Back())
-	}
-}
-
-func (c *MemoryTileCache) removeLocked(e *list.Element) {
-	ce := e.Value.(*cacheEntry)
-	k := ce.key
-	c.lru.Remove(e)
-	delete(c.entries, k)
-	c.bytes -= ce.tile.size() + len(k.Query) + len(k.Layer) + len(k.Format)
-	tiles := c.index[k.Layer][k.Tile.Z]
-	xy := [2]uint32{k.Tile.X, k.Tile.Y}
-	keys := slices.DeleteFunc(tiles[xy], func(o TileKey) bool { return o == k })
-	if len(keys) == 0 {
-		delete(tiles, xy)
-		if len(tiles) == 0 {
-			delete(c.index[k.Layer], k.Tile.Z)
+	gen := ts.cache.Generation()
+	body, err := render(r.Context())
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, err
 		}
-	} else {
-		tiles[xy] = keys
+		return nil, fmt.Errorf("render %s tile %d/%d/%d: %w", key.Layer, key.Tile.Z, key.Tile.X, key.Tile.Y, err)
 	}
-}
-
-// Invalidate implements TileCache. Per zoom it walks whichever is smaller: the range of
-// tiles a box covers or the cached tiles of that zoom.
-func (c *MemoryTileCache) Invalidate(layers []string, boxes []orb.Bound) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	var doomed []TileKey
-	for _, layer := range layers {
-		for z, tiles := range c.index[layer] {
-			for _, b := range boxes {
-				minX, minY, maxX, maxY := geo.TileRange(b, z, c.maxMargin)
-				hit := func(keys []TileKey) {
-					for _, k := range keys {
-						if geo.BoundsIntersect(geo.BufferedTileBound(k.Tile, k.Margin), b) {
-							doomed = append(doomed, k)
-						}
-					}
-				}
-				span := (uint64(maxX-minX) + 1) * (uint64(maxY-minY) + 1)
-				if span <= uint64(len(tiles)) {
-					for x := minX; x <= maxX; x++ {
-						for y := minY; y <= maxY; y++ {
-							hit(tiles[[2]uint32{x, y}])
-						}
-					}
-					continue
-				}
-				for xy, keys := range tiles {
-					if xy[0] >= minX && xy[0] <= maxX && xy[1] >= minY && xy[1] <= maxY {
-						hit(keys)
-					}
-				}
-			}
+	sum := sha256.Sum256(body)
+	t := &CachedTile{Body: body, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	if zip && len(body) > 0 {
+		var buf bytes.Buffer
+		// A gzip writer allocates about a megabyte of tables: reuse them.
+		zw := ts.gzips.Get().(*gzip.Writer)
+		zw.Reset(&buf)
+		_, err := zw.Write(body)
+		if err == nil {
+			err = zw.Close()
 		}
-	}
-	n := 0
-	for _, k := range doomed {
-		// Overlapping boxes name a tile twice; the second lookup finds it gone.
-		if e, ok := c.entries[k]; ok {
-			c.removeLocked(e)
-			n++
+		ts.gzips.Put(zw)
+		if err != nil {
+			return nil, fmt.Errorf("gzip tile: %w", err)
 		}
+		t.Gzip = buf.Bytes()
 	}
-	return n
-}
-
-// Purge implements TileCache.
-func (c *MemoryTileCache) Purge() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	c.lru.Init()
-	c.entries = map[TileKey]*list.Element{}
-	c.index = map[string]map[maptile.Zoom]map[[2]uint32][]TileKey{}
-	c.bytes = 0
-}
-
-// Len returns the number of cached tiles.
-func (c *MemoryTileCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
-}
-
-// Bytes returns the bytes the cached tiles take.
-func (c *MemoryTileCache) Bytes() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.bytes
+	if useCache {
+		ts.cache.Put(key, t, gen)
+	}
+	return t, nil
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/geo"
 )
 
@@ -36,50 +35,30 @@ type VectorLayer struct {
 	Fields      map[string]string `json:"fields"`
 }
 
-var layerDocs = map[string]struct {
-	description string
-	fields      map[string]string
-}{
-	data.LayerStreets: {"Street blocks: the base map.", map[string]string{
-		"name": "String: street name", "highway": "String: OSM highway value",
-		"oneway": "Boolean: vehicles only from start to end", "length_m": "Number: length in metres"}},
-	data.LayerShops: {"Shops workers visit.", map[string]string{
-		"name": "String: shop name", "category": "String: supermarket, restaurant, barber, car_wash, laundry or other",
-		"kind": "String: the source's own value"}},
-	data.LayerStations: {"Waste-sorting stations.", map[string]string{
-		"name": "String: station name", "kind": "String: recycling, waste_disposal, waste_transfer_station or waste_basket"}},
-	data.LayerCoverage: {"Street blocks with their sweeps in the window (check-ins and GPS passes).", map[string]string{
-		"name": "String: street name", "highway": "String: OSM highway value", "length_m": "Number: length in metres",
-		"last_swept": "Number: last sweep in the window, Unix seconds (absent: never)",
-		"sweeps":     "Number: sweeps in the window",
-		"planned":    "Boolean (with plan=): the block is assigned in the plan (to worker= if given)",
-		"worker_id":  "Number (with plan=): the assigned worker",
-		"done":       "Boolean (with plan=): planned and swept since the plan was made by its worker or naming the plan"}},
-	data.LayerHeat: {"Sweep density: one point per bin (1/64 of the tile) with its count; for heatmap layers.", map[string]string{
-		"count": "Number: sweeps in the bin"}},
-}
-
 // handleTileJSON describes one layer. The tile URLs repeat the request's (validated) filter,
 // so a map configured from /tiles/coverage.json?days=7 draws the last week.
 func (ts *tileService) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
-	layer := mux.Vars(r)["layer"]
-	tq, err := ts.parseTileQuery(r, layer)
+	name := mux.Vars(r)["layer"]
+	layer, ok := ts.layers.lookup(name)
+	if !ok {
+		return tileProblem("no layer %q", name) // the route admits registered names only
+	}
+	tq, err := ts.parseTileQuery(r, name, layer)
 	if err != nil {
 		return err
 	}
-	url := externalBase(r) + "/tiles/" + layer + "/{z}/{x}/{y}.mvt"
-	docLayer := layer
-	if layer == "heat-raster" {
-		url = externalBase(r) + "/tiles/heat/{z}/{x}/{y}.png"
-		docLayer = data.LayerHeat
+	_, raster := rasterLayers[name]
+	url := externalBase(r) + "/tiles/" + layer.Name + "/{z}/{x}/{y}.mvt"
+	if raster {
+		url = externalBase(r) + "/tiles/" + layer.Name + "/{z}/{x}/{y}.png"
 	}
 	if q := tq.key.Encode(); q != "" {
 		url += "?" + q
 	}
 	doc := TileJSON{
 		TileJSON:    "3.0.0",
-		Name:        "gridsweep " + layer,
-		Description: layerDocs[docLayer].description,
+		Name:        "gridsweep " + name,
+		Description: layer.Description,
 		Version:     "1.0.0",
 		Attribution: "© OpenStreetMap contributors",
 		Scheme:      "xyz",
@@ -88,8 +67,7 @@ func (ts *tileService) handleTileJSON(w http.ResponseWriter, r *http.Request) er
 		MaxZoom:     geo.MaxTileZoom,
 		Bounds:      []float64{-180, -85.0511, 180, 85.0511},
 	}
-	area := tq.filter.AreaID
-	b, ok, err := ts.s.store.LayerBounds(r.Context(), docLayer, area)
+	b, ok, err := ts.s.store.LayerBounds(r.Context(), layer.Name, tq.area)
 	if err != nil {
 		return err
 	}
@@ -98,10 +76,10 @@ func (ts *tileService) handleTileJSON(w http.ResponseWriter, r *http.Request) er
 		doc.Bounds = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 		doc.Center = []float64{c[0], c[1], 14}
 	}
-	if layer != "heat-raster" {
+	if !raster {
 		doc.VectorLayers = []VectorLayer{{
-			ID: layer, Description: layerDocs[layer].description,
-			MinZoom: 0, MaxZoom: geo.MaxTileZoom, Fields: layerDocs[layer].fields,
+			ID: layer.Name, Description: layer.Description,
+			MinZoom: 0, MaxZoom: geo.MaxTileZoom, Fields: layer.Fields,
 		}}
 	}
 	w.Header().Set("Cache-Control", "private, max-age=60")

@@ -1,12 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -42,20 +38,18 @@ const (
 	KindInvalidTileReq = "invalid-tile-request"
 )
 
-// Cache-Control of the tiles. Coverage and heat change with every check-in, so browsers
-// revalidate each time (a 304 from the server's cache costs next to nothing); the base
-// layers change with imports only. "private": the responses answer an authenticated request.
+// Cache-Control of the tiles (see cacheControl). "private": the responses answer an
+// authenticated request.
 const (
 	cacheControlLive = "private, no-cache"
 	cacheControlBase = "private, max-age=300"
 )
 
-var vectorLayers = []string{data.LayerStreets, data.LayerShops, data.LayerStations, data.LayerCoverage, data.LayerHeat}
-
 // tileService serves every /tiles route; it shares the server's store and auth.
 type tileService struct {
-	s     *server
-	cache TileCache
+	s      *server
+	cache  TileCache
+	layers tileLayers
 	// now is the clock for days= windows.
 	now func() time.Time
 	// listening is set once LISTEN is in effect: before, a change could go unnoticed, so
@@ -72,7 +66,7 @@ type tileService struct {
 // registerTiles adds the tile routes to r and starts the cache's LISTEN loop, which ends
 // when the store is closed.
 func (s *server) registerTiles(r *mux.Router, roles []string) {
-	ts := &tileService{s: s, cache: s.opts.Tiles.Cache, now: time.Now}
+	ts := &tileService{s: s, cache: s.opts.Tiles.Cache, layers: newTileLayers(data.TileLayers()), now: time.Now}
 	ts.gzips.New = func() any {
 		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level never fails
 		return zw
@@ -82,10 +76,9 @@ func (s *server) registerTiles(r *mux.Router, roles []string) {
 	}
 	go ts.listen(s.opts.Tiles.Listening)
 
-	layers := strings.Join(vectorLayers, "|")
-	r.Handle("/tiles/{layer:"+layers+"}/{z}/{x}/{y}.mvt", s.authed(roles, ts.handleVectorTile)).Methods(http.MethodGet)
+	r.Handle("/tiles/{layer:"+ts.layers.routePattern()+"}/{z}/{x}/{y}.mvt", s.authed(roles, ts.handleVectorTile)).Methods(http.MethodGet)
 	r.Handle("/tiles/heat/{z}/{x}/{y}.png", s.authed(roles, ts.handleHeatPNG)).Methods(http.MethodGet)
-	r.Handle("/tiles/{layer:"+layers+"|heat-raster}.json", s.authed(roles, ts.handleTileJSON)).Methods(http.MethodGet)
+	r.Handle("/tiles/{layer:"+ts.layers.routePattern(heatRaster)+"}.json", s.authed(roles, ts.handleTileJSON)).Methods(http.MethodGet)
 	r.Handle("/tiles/events", s.authed(roles, ts.handleTileEvents)).Methods(http.MethodGet)
 }
 
@@ -94,7 +87,7 @@ func (ts *tileService) listen(ready func()) {
 		if c.All {
 			ts.cache.Purge()
 		} else {
-			ts.cache.Invalidate(c.Layers, c.Boxes)
+			ts.cache.Invalidate(ts.layers.stale(c.Layers), c.Boxes)
 		}
 		// After the cache: a dashboard that refetches at once gets the new tile.
 		ts.events.publish(c)
@@ -145,43 +138,38 @@ type tileQuery struct {
 	filter data.CoverageFilter
 	// key is the filter in canonical form: the cache key part and what TileJSON repeats.
 	key url.Values
+	// area bounds the layer's features for TileJSON: the filter's area, else the plan's.
+	area int64
 }
 
-// parseTileQuery validates the query of a layer's tile URL and, for the data layers,
-// scopes it to the token: the area defaults to the token's own and any area, plan or
-// worker named must lie within it. Unknown parameters are refused, so one filter has one
-// URL and one cache entry.
+// parseTileQuery validates the query of a layer's tile URL against the parameters of its
+// filter and, for the data layers, scopes it to the token: the area defaults to the token's
+// own and any area, plan or worker named must lie within it. Unknown parameters are
+// refused, so one filter has one URL and one cache entry.
 //
-// Parameters of coverage and heat: area, worker (ids); days=N (the current UTC day and the
+// Parameters (tileParams): area, plan, worker (ids); days=N (the current UTC day and the
 // N-1 before it) or since/until (RFC 3339 instants, or dates: since a date means from its
-// start, until a date includes that day); coverage also takes plan.
-func (ts *tileService) parseTileQuery(r *http.Request, layer string) (tileQuery, error) {
+// start, until a date includes that day).
+// name is the layer as the URL spells it (a raster form's own name), for messages.
+func (ts *tileService) parseTileQuery(r *http.Request, name string, layer data.TileLayer) (tileQuery, error) {
 	q := r.URL.Query()
-	allowed := map[string]bool{}
-	switch layer {
-	case data.LayerCoverage:
-		allowed = map[string]bool{"area": true, "plan": true, "worker": true, "days": true, "since": true, "until": true}
-	case data.LayerHeat, "heat-raster":
-		allowed = map[string]bool{"area": true, "worker": true, "days": true, "since": true, "until": true}
-	}
+	params := tileParams(layer.Filter)
 	for k, vs := range q {
-		if !allowed[k] {
-			if len(allowed) == 0 {
-				return tileQuery{}, tileProblem("the %s layer takes no query parameters, got %q", layer, k)
+		if !slices.Contains(params, k) {
+			if len(params) == 0 {
+				return tileQuery{}, tileProblem("the %s layer takes no query parameters, got %q", name, k)
 			}
-			names := make([]string, 0, len(allowed))
-			for a := range allowed {
-				names = append(names, a)
-			}
-			slices.Sort(names)
-			return tileQuery{}, tileProblem("unknown parameter %q for the %s layer (use %s)", k, layer, strings.Join(names, ", "))
+			return tileQuery{}, tileProblem("unknown parameter %q for the %s layer (use %s)", k, name, strings.Join(params, ", "))
 		}
 		if len(vs) != 1 {
 			return tileQuery{}, tileProblem("parameter %q is given %d times", k, len(vs))
 		}
 	}
+	if layer.Filter&data.FilterPlanRequired != 0 && q.Get("plan") == "" {
+		return tileQuery{}, tileProblem("the %s layer needs plan=ID", name)
+	}
 	out := tileQuery{key: url.Values{}}
-	if len(allowed) == 0 {
+	if len(params) == 0 {
 		return out, nil
 	}
 	id := func(name string) (int64, error) {
@@ -211,11 +199,13 @@ func (ts *tileService) parseTileQuery(r *http.Request, layer string) (tileQuery,
 	}
 
 	// Scope: the data layers show only the token's area unless a sub-area is asked for.
-	p := mustPrincipal(r)
-	if f.AreaID == 0 {
-		f.AreaID = p.AreaID
-	} else if err := ts.s.requireArea(r, f.AreaID); err != nil {
-		return out, err
+	// A layer without an area filter is scoped by what it draws (a plan), checked below.
+	if layer.Filter&data.FilterArea != 0 {
+		if f.AreaID == 0 {
+			f.AreaID = mustPrincipal(r).AreaID
+		} else if err := ts.s.requireArea(r, f.AreaID); err != nil {
+			return out, err
+		}
 	}
 	if f.PlanID != 0 {
 		area, err := ts.s.store.PlanAreaID(r.Context(), f.PlanID)
@@ -225,6 +215,10 @@ func (ts *tileService) parseTileQuery(r *http.Request, layer string) (tileQuery,
 		if err := ts.s.requireArea(r, area); err != nil {
 			return out, err
 		}
+		out.area = area
+	}
+	if f.AreaID != 0 {
+		out.area = f.AreaID
 	}
 	if f.WorkerID != 0 {
 		area, err := ts.s.store.WorkerAreaID(r.Context(), f.WorkerID)
@@ -297,23 +291,26 @@ func (ts *tileService) parseWindow(q url.Values, f *data.CoverageFilter) error {
 }
 
 func (ts *tileService) handleVectorTile(w http.ResponseWriter, r *http.Request) error {
-	layer := mux.Vars(r)["layer"]
+	layer, ok := ts.layers.vector(mux.Vars(r)["layer"])
+	if !ok {
+		return tileProblem("no layer %q", mux.Vars(r)["layer"]) // the route admits registered names only
+	}
 	t, _, err := tileAddress(r)
 	if err != nil {
 		return err
 	}
-	tq, err := ts.parseTileQuery(r, layer)
+	tq, err := ts.parseTileQuery(r, layer.Name, layer)
 	if err != nil {
 		return err
 	}
-	key := newTileKey(layer, "mvt", t, tq.key.Encode())
+	key := newTileKey(layer.Name, "mvt", t, tq.key.Encode())
 	tile, err := ts.cached(r, key, func(ctx context.Context) ([]byte, error) {
-		return ts.s.store.VectorTile(ctx, layer, t, tq.filter)
+		return ts.s.store.VectorTile(ctx, layer.Name, t, tq.filter)
 	}, true)
 	if err != nil {
 		return err
 	}
-	return writeTile(w, r, tile, mvtContentType, cacheControlFor(layer))
+	return writeTile(w, r, tile, mvtContentType, cacheControl(layer))
 }
 
 // handleHeatPNG renders the heat layer as a 256-pixel PNG, or 512 for ".../{y}@2x.png".
@@ -322,7 +319,11 @@ func (ts *tileService) handleHeatPNG(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	tq, err := ts.parseTileQuery(r, data.LayerHeat)
+	heat, ok := ts.layers.vector(data.LayerHeat)
+	if !ok {
+		return fmt.Errorf("heat raster: no %s layer", data.LayerHeat)
+	}
+	tq, err := ts.parseTileQuery(r, heat.Name, heat)
 	if err != nil {
 		return err
 	}
@@ -341,64 +342,7 @@ func (ts *tileService) handleHeatPNG(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return writeTile(w, r, tile, "image/png", cacheControlLive)
-}
-
-// newTileKey names a tile in the cache with the margin its content depends on: the MVT
-// buffer, or for heat PNGs the reach of the kernel (heatPad bins), since a check-in just
-// across the edge colours the tile too.
-func newTileKey(layer, format string, t maptile.Tile, query string) TileKey {
-	margin := geo.TileBuffer
-	if strings.HasPrefix(format, "png") {
-		margin = float64(heatPad) / data.HeatBins
-	}
-	return TileKey{Layer: layer, Format: format, Tile: t, Query: query, Margin: margin}
-}
-
-func cacheControlFor(layer string) string {
-	// Shops carry their ledger status, which a worker's check-in changes at any time.
-	if layer == data.LayerCoverage || layer == data.LayerHeat || layer == data.LayerShops {
-		return cacheControlLive
-	}
-	return cacheControlBase
-}
-
-// cached returns the tile from the cache or renders and stores it. The generation is read
-// before rendering so a change notified meanwhile keeps the (possibly stale) tile out.
-func (ts *tileService) cached(r *http.Request, key TileKey, render func(context.Context) ([]byte, error), zip bool) (*CachedTile, error) {
-	useCache := ts.listening.Load() && !ts.uncached.Load()
-	if t, ok := ts.cache.Get(key); ok && useCache {
-		return t, nil
-	}
-	gen := ts.cache.Generation()
-	body, err := render(r.Context())
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("render %s tile %d/%d/%d: %w", key.Layer, key.Tile.Z, key.Tile.X, key.Tile.Y, err)
-	}
-	sum := sha256.Sum256(body)
-	t := &CachedTile{Body: body, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
-	if zip && len(body) > 0 {
-		var buf bytes.Buffer
-		// A gzip writer allocates about a megabyte of tables: reuse them.
-		zw := ts.gzips.Get().(*gzip.Writer)
-		zw.Reset(&buf)
-		_, err := zw.Write(body)
-		if err == nil {
-			err = zw.Close()
-		}
-		ts.gzips.Put(zw)
-		if err != nil {
-			return nil, fmt.Errorf("gzip tile: %w", err)
-		}
-		t.Gzip = buf.Bytes()
-	}
-	if useCache {
-		ts.cache.Put(key, t, gen)
-	}
-	return t, nil
+	return writeTile(w, r, tile, "image/png", cacheControl(heat))
 }
 
 // writeTile answers with the tile, 304 when the client's ETag matches (either encoding),

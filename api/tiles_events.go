@@ -2,8 +2,10 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -110,14 +112,52 @@ func (ts *tileService) handleTileEvents(w http.ResponseWriter, r *http.Request) 
 			if !ev.All && len(ev.Boxes) == 0 {
 				continue // nothing in this token's area
 			}
-			msg, err := json.Marshal(ev)
-			if err != nil {
-				return err
+			if err := writeTileEvent(w, ev); err != nil {
+				return streamEnd(err)
 			}
-			if _, err := fmt.Fprintf(w, "event: tiles\ndata: %s\n\n", msg); err != nil {
-				return nil // the client went away
+			// Layers drawn from the changed data (a plan's coverage from check-ins) follow
+			// in an event of their own, so each event keeps naming what its notification named.
+			if derived := ts.derivedLayers(c.Layers); !ev.All && len(derived) > 0 {
+				if err := writeTileEvent(w, tileChangeEvent{Layers: derived, Boxes: ev.Boxes}); err != nil {
+					return streamEnd(err)
+				}
 			}
 			_ = rc.Flush()
 		}
 	}
+}
+
+// derivedLayers lists the layers a change makes stale beyond those it names.
+func (ts *tileService) derivedLayers(changed []string) []string {
+	var out []string
+	for _, l := range ts.layers.stale(changed) {
+		if !slices.Contains(changed, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// writeTileEvent writes one "tiles" event; errClientGone when the client went away.
+func writeTileEvent(w http.ResponseWriter, ev tileChangeEvent) error {
+	msg, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "event: tiles\ndata: %s\n\n", msg); err != nil {
+		return errClientGone
+	}
+	return nil
+}
+
+// errClientGone ends an event stream whose client went away.
+var errClientGone = errors.New("tile events: client went away")
+
+// streamEnd is what the handler returns after a failed write: nothing to answer to a client
+// that went away.
+func streamEnd(err error) error {
+	if errors.Is(err, errClientGone) {
+		return nil
+	}
+	return err
 }

@@ -44,7 +44,8 @@ type tileTestCity struct {
 func newTileTestCity(t *testing.T) *tileTestCity {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, datatest.NewDatabase(t))
+	dbURL := datatest.NewDatabase(t)
+	store, err := data.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,9 +78,10 @@ func newTileTestCity(t *testing.T) *tileTestCity {
 	if c.areaB, err = store.AreaIDByRef(ctx, "B"); err != nil {
 		t.Fatal(err)
 	}
+	raw := datatest.Connect(t, dbURL)
 	q := func(sql string, args ...any) int64 {
 		var id int64
-		if err := store.Pool().QueryRow(ctx, sql, args...).Scan(&id); err != nil {
+		if err := raw.QueryRow(ctx, sql, args...).Scan(&id); err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 		return id

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/web"
 )
 
@@ -16,4 +17,6 @@ func (s *server) registerWeb(r *mux.Router) {
 		r.Handle(p, pages).Methods(http.MethodGet)
 	}
 	r.Handle(web.StaticPrefix+"{file:.+}", pages).Methods(http.MethodGet)
+	// The console's QR codes of sign-in links (a page helper, not data).
+	r.Handle("/api/v1/qr", s.authed([]string{data.RoleSupervisor}, s.handleQR)).Methods(http.MethodPost)
 }

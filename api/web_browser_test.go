@@ -408,7 +408,7 @@ func TestWebPagesInBrowser(t *testing.T) {
 			t.Fatalf("stored %d check-ins, want %d", after-before, blocks)
 		}
 		var placed int
-		if err := f.store.Pool().QueryRow(ctx, `SELECT count(*) FROM visits WHERE worker_id = $1 AND plan_id = $2
+		if err := f.sql().QueryRow(ctx, `SELECT count(*) FROM visits WHERE worker_id = $1 AND plan_id = $2
 			AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(10.0015, 50.0005), 4326)::geography, 1)`, f.workerA2, planID).Scan(&placed); err != nil {
 			t.Fatal(err)
 		}
@@ -470,7 +470,7 @@ func TestWebPagesInBrowser(t *testing.T) {
 	t.Run("worker page offline", func(t *testing.T) {
 		b.t = t
 		b.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
-		b.do("open route", chromedp.Navigate(srv.URL+"/worker"))
+		b.do("open route", chromedp.Navigate(fmt.Sprintf("%s/worker?plan=%d", srv.URL, planID)))
 		b.wait("service worker in control", `window.gridsweep && window.gridsweep.ready && navigator.serviceWorker.controller !== null && window.gridsweep.routeDrawn > 0`, 30*time.Second)
 		srv.Close()
 		b.do("reload without a server", chromedp.Reload())

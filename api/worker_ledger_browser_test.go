@@ -33,7 +33,7 @@ func TestWorkerLedgerFormInBrowser(t *testing.T) {
 	events := func(where string, args ...any) int {
 		t.Helper()
 		var n int
-		if err := f.store.Pool().QueryRow(ctx, `SELECT count(*) FROM ledger_events WHERE shop_id = $1 `+where,
+		if err := f.sql().QueryRow(ctx, `SELECT count(*) FROM ledger_events WHERE shop_id = $1 `+where,
 			append([]any{f.shopA}, args...)...).Scan(&n); err != nil {
 			t.Fatal(err)
 		}

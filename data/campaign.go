@@ -8,29 +8,21 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-)
 
-// Question is one item of a campaign's checklist.
-type Question struct {
-	ID   string `json:"id"`
-	Text string `json:"text"`
-	// Kind is "choice" (one of Options), "yesno" (a JSON boolean) or "text".
-	Kind     string   `json:"kind"`
-	Options  []string `json:"options,omitempty"`
-	Required bool     `json:"required,omitempty"`
-}
+	"github.com/gridsweep/gridsweep/fieldwork"
+)
 
 // Campaign is an inspection campaign: a checklist run over some areas during a period.
 type Campaign struct {
-	ID        int64      `json:"id"`
-	OwnerArea int64      `json:"owner_area"`
-	Name      string     `json:"name"`
-	StartsOn  string     `json:"starts_on"`
-	EndsOn    string     `json:"ends_on"`
-	TimeZone  string     `json:"time_zone"`
-	Questions []Question `json:"questions"`
-	Areas     []int64    `json:"areas"`
-	CreatedAt time.Time  `json:"created_at"`
+	ID        int64                `json:"id"`
+	OwnerArea int64                `json:"owner_area"`
+	Name      string               `json:"name"`
+	StartsOn  string               `json:"starts_on"`
+	EndsOn    string               `json:"ends_on"`
+	TimeZone  string               `json:"time_zone"`
+	Questions []fieldwork.Question `json:"questions"`
+	Areas     []int64              `json:"areas"`
+	CreatedAt time.Time            `json:"created_at"`
 }
 
 // CampaignInput creates a campaign; dates are YYYY-MM-DD.
@@ -39,7 +31,7 @@ type CampaignInput struct {
 	Name             string
 	StartsOn, EndsOn string
 	TimeZone         string
-	Questions        []Question
+	Questions        []fieldwork.Question
 	Areas            []int64
 }
 
@@ -72,7 +64,7 @@ func (s *Store) CreateCampaign(ctx context.Context, in CampaignInput) (Campaign,
 		return err
 	})
 	if err != nil {
-		return Campaign{}, fmt.Errorf("create campaign %q: %w", in.Name, apiClassify(err))
+		return Campaign{}, fmt.Errorf("create campaign %q: %w", in.Name, classifyPgError(err))
 	}
 	return s.GetCampaign(ctx, id)
 }
@@ -169,7 +161,7 @@ func (s *Store) RecordCampaignAnswers(ctx context.Context, in []CampaignAnswerIn
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record campaign answers: %w", apiClassify(err))
+		return nil, fmt.Errorf("record campaign answers: %w", classifyPgError(err))
 	}
 	return out, nil
 }

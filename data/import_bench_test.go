@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -51,7 +50,7 @@ func benchmarkImport(b *testing.B, path string) {
 				}
 				b.StartTimer()
 			}
-			sum, err := s.ImportOSMFile(ctx, name, bytes.NewReader(file))
+			sum, err := importOSMBytes(ctx, s, name, file)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -42,10 +42,10 @@ type PlanRecord struct {
 	FinishedAt *time.Time      `json:"finished_at"`
 }
 
-const apiPlanColumns = `id, area_id, mode, status, version, params::text, stats::text, progress::text, error,
+const planColumns = `id, area_id, mode, status, version, params::text, stats::text, progress::text, error,
 	job_id, created_at, updated_at, started_at, finished_at`
 
-func apiScanPlan(row pgx.Row) (PlanRecord, error) {
+func scanPlan(row pgx.Row) (PlanRecord, error) {
 	var p PlanRecord
 	var params, stats, progress string
 	err := row.Scan(&p.ID, &p.AreaID, &p.Mode, &p.Status, &p.Version, &params, &stats, &progress, &p.Error,
@@ -77,7 +77,7 @@ func (s *Store) CreatePlanJob(ctx context.Context, q *JobQueue, p NewPlanJob) (P
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO plans (area_id, mode, params) VALUES ($1, $2, $3) RETURNING id`,
 			p.AreaID, p.Mode, string(p.Params)).Scan(&id); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
 		if err := LinkTeamRoutesTx(ctx, tx, id, p.Teams); err != nil {
 			return err
@@ -86,7 +86,7 @@ func (s *Store) CreatePlanJob(ctx context.Context, q *JobQueue, p NewPlanJob) (P
 		if err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
-		rec, err = apiScanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+apiPlanColumns, id, job.Job.ID))
+		rec, err = scanPlan(tx.QueryRow(ctx, `UPDATE plans SET job_id = $2 WHERE id = $1 RETURNING `+planColumns, id, job.Job.ID))
 		return err
 	})
 	if err != nil {
@@ -97,7 +97,7 @@ func (s *Store) CreatePlanJob(ctx context.Context, q *JobQueue, p NewPlanJob) (P
 
 // GetPlan returns one plan.
 func (s *Store) GetPlan(ctx context.Context, id int64) (PlanRecord, error) {
-	p, err := apiScanPlan(s.pool.QueryRow(ctx, `SELECT `+apiPlanColumns+` FROM plans WHERE id = $1`, id))
+	p, err := scanPlan(s.pool.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, fmt.Errorf("plan %d: %w", id, ErrRecordNotFound)
 	}
@@ -200,7 +200,7 @@ func (s *Store) SavePlanResult(ctx context.Context, id int64, routes []PlanRoute
 			}
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
 		// A re-plan keeps its locks locked: a block locked in the plan it re-plans (by
 		// PATCH, or named in its locks) that kept its worker stays locked here, so the
@@ -260,9 +260,9 @@ func (s *Store) EditPlanAssignments(ctx context.Context, id int64, version int, 
 				id, e.BlockID, e.WorkerID, e.Locked)
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return apiClassify(err)
+			return classifyPgError(err)
 		}
-		p, err = apiScanPlan(tx.QueryRow(ctx, `SELECT `+apiPlanColumns+` FROM plans WHERE id = $1`, id))
+		p, err = scanPlan(tx.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1`, id))
 		return err
 	})
 	if err != nil {

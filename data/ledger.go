@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // Shop statuses of the ledger, in the order a shop usually moves through them.
@@ -82,7 +84,7 @@ func (s *Store) RecordLedger(ctx context.Context, in []LedgerInput) ([]LedgerRes
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record ledger: %w", apiClassify(err))
+		return nil, fmt.Errorf("record ledger: %w", classifyPgError(err))
 	}
 	return out, nil
 }
@@ -192,21 +194,6 @@ func recordLedgerOne(ctx context.Context, tx pgx.Tx, v LedgerInput) (LedgerResul
 	return res, nil
 }
 
-// LedgerEntry is a shop with its current ledger state; shops never checked are unknown.
-type LedgerEntry struct {
-	ShopID     int64      `json:"shop_id"`
-	Name       string     `json:"name"`
-	Category   string     `json:"category"`
-	Address    string     `json:"address"`
-	Status     string     `json:"status"`
-	NeedTags   []string   `json:"need_tags"`
-	Needs      string     `json:"needs"`
-	Documents  []string   `json:"documents"`
-	Note       string     `json:"note"`
-	ObservedAt *time.Time `json:"observed_at"`
-	Events     int        `json:"events"`
-}
-
 // LedgerFilter narrows ListLedger; empty fields do not filter. Area is required.
 type LedgerFilter struct {
 	Area     int64
@@ -216,7 +203,7 @@ type LedgerFilter struct {
 }
 
 // ListLedger returns the ledger of the shops inside the filter's area, in shop id order.
-func (s *Store) ListLedger(ctx context.Context, f LedgerFilter, page ListPage) ([]LedgerEntry, error) {
+func (s *Store) ListLedger(ctx context.Context, f LedgerFilter, page ListPage) ([]fieldwork.LedgerEntry, error) {
 	q := `SELECT p.id, p.name, p.category, p.address, coalesce(l.status, 'unknown'), coalesce(l.need_tags, '{}'),
 			coalesce(l.needs, ''), coalesce(l.documents, '{}'), coalesce(l.note, ''), l.observed_at, coalesce(l.events, 0)
 		FROM shops p JOIN areas a ON a.id = $1 AND p.geom && a.geom AND ST_Intersects(p.geom, a.geom)
@@ -240,8 +227,8 @@ func (s *Store) ListLedger(ctx context.Context, f LedgerFilter, page ListPage) (
 	if err != nil {
 		return nil, fmt.Errorf("list ledger of area %d: %w", f.Area, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (LedgerEntry, error) {
-		var e LedgerEntry
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (fieldwork.LedgerEntry, error) {
+		var e fieldwork.LedgerEntry
 		err := r.Scan(&e.ShopID, &e.Name, &e.Category, &e.Address, &e.Status, &e.NeedTags, &e.Needs,
 			&e.Documents, &e.Note, &e.ObservedAt, &e.Events)
 		return e, err
@@ -253,8 +240,8 @@ func (s *Store) ListLedger(ctx context.Context, f LedgerFilter, page ListPage) (
 }
 
 // ListAllLedger returns every page of ListLedger (exports).
-func (s *Store) ListAllLedger(ctx context.Context, f LedgerFilter) ([]LedgerEntry, error) {
-	var all []LedgerEntry
+func (s *Store) ListAllLedger(ctx context.Context, f LedgerFilter) ([]fieldwork.LedgerEntry, error) {
+	var all []fieldwork.LedgerEntry
 	for page := (ListPage{Limit: 1000}); ; {
 		items, err := s.ListLedger(ctx, f, page)
 		if err != nil {
@@ -283,8 +270,8 @@ type LedgerEvent struct {
 }
 
 // ShopLedger returns a shop's current ledger entry and its whole history, oldest first.
-func (s *Store) ShopLedger(ctx context.Context, shop int64) (LedgerEntry, []LedgerEvent, error) {
-	var e LedgerEntry
+func (s *Store) ShopLedger(ctx context.Context, shop int64) (fieldwork.LedgerEntry, []LedgerEvent, error) {
+	var e fieldwork.LedgerEntry
 	err := s.pool.QueryRow(ctx, `SELECT p.id, p.name, p.category, p.address, coalesce(l.status, 'unknown'),
 			coalesce(l.need_tags, '{}'), coalesce(l.needs, ''), coalesce(l.documents, '{}'), coalesce(l.note, ''),
 			l.observed_at, coalesce(l.events, 0)

@@ -50,15 +50,17 @@ type AreaRecord struct {
 	ParentID  *int64          `json:"parent_id"`
 	Geometry  json.RawMessage `json:"geometry"`
 	UpdatedAt string          `json:"updated_at"`
+	// TimeZone is the area's own IANA zone; nil inherits the parent's (see AreaTimeZone).
+	TimeZone *string `json:"time_zone"`
 }
 
-const apiAreaColumns = `id, source_id, name, kind, level, parent_id, ST_AsGeoJSON(geom, 7)::text,
-	to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+const areaColumns = `id, source_id, name, kind, level, parent_id, ST_AsGeoJSON(geom, 7)::text,
+	to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), time_zone`
 
-func apiScanArea(row pgx.Row) (AreaRecord, error) {
+func scanArea(row pgx.Row) (AreaRecord, error) {
 	var a AreaRecord
 	var geom string
-	err := row.Scan(&a.ID, &a.SourceID, &a.Name, &a.Kind, &a.Level, &a.ParentID, &geom, &a.UpdatedAt)
+	err := row.Scan(&a.ID, &a.SourceID, &a.Name, &a.Kind, &a.Level, &a.ParentID, &geom, &a.UpdatedAt, &a.TimeZone)
 	a.Geometry = json.RawMessage(geom)
 	return a, err
 }
@@ -71,12 +73,12 @@ func (s *Store) ListAreas(ctx context.Context, root int64, page ListPage) ([]Are
 			UNION
 			SELECT a.id FROM areas a JOIN sub ON a.parent_id = sub.id
 		)
-		SELECT `+apiAreaColumns+` FROM areas WHERE id IN (SELECT id FROM sub) AND id > $2
+		SELECT `+areaColumns+` FROM areas WHERE id IN (SELECT id FROM sub) AND id > $2
 		ORDER BY id LIMIT $3`, root, page.After, page.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list areas: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaRecord, error) { return apiScanArea(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaRecord, error) { return scanArea(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list areas: %w", err)
 	}
@@ -85,7 +87,7 @@ func (s *Store) ListAreas(ctx context.Context, root int64, page ListPage) ([]Are
 
 // GetArea returns one area.
 func (s *Store) GetArea(ctx context.Context, id int64) (AreaRecord, error) {
-	a, err := apiScanArea(s.pool.QueryRow(ctx, `SELECT `+apiAreaColumns+` FROM areas WHERE id = $1`, id))
+	a, err := scanArea(s.pool.QueryRow(ctx, `SELECT `+areaColumns+` FROM areas WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, fmt.Errorf("area %d: %w", id, ErrRecordNotFound)
 	}
@@ -105,7 +107,7 @@ type AreaInput struct {
 	Geometry json.RawMessage
 }
 
-func apiGeomArg(g json.RawMessage) any {
+func geomArg(g json.RawMessage) any {
 	if g == nil {
 		return nil
 	}
@@ -114,30 +116,30 @@ func apiGeomArg(g json.RawMessage) any {
 
 // CreateArea inserts a community or grid area (administrative areas come from imports).
 func (s *Store) CreateArea(ctx context.Context, in AreaInput) (AreaRecord, error) {
-	a, err := apiScanArea(s.pool.QueryRow(ctx, `
+	a, err := scanArea(s.pool.QueryRow(ctx, `
 		INSERT INTO areas (source_id, name, kind, parent_id, geom)
 		VALUES ($1, coalesce($2, ''), $3, $4, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($5), 4326)))
-		RETURNING `+apiAreaColumns, in.SourceID, in.Name, in.Kind, in.ParentID, apiGeomArg(in.Geometry)))
+		RETURNING `+areaColumns, in.SourceID, in.Name, in.Kind, in.ParentID, geomArg(in.Geometry)))
 	if err != nil {
-		return a, fmt.Errorf("create area: %w", apiClassify(err))
+		return a, fmt.Errorf("create area: %w", classifyPgError(err))
 	}
 	return a, nil
 }
 
 // UpdateArea changes the given fields of an area.
 func (s *Store) UpdateArea(ctx context.Context, id int64, in AreaInput) (AreaRecord, error) {
-	a, err := apiScanArea(s.pool.QueryRow(ctx, `
+	a, err := scanArea(s.pool.QueryRow(ctx, `
 		UPDATE areas SET
 			name = coalesce($2, name),
 			geom = coalesce(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326)), geom),
 			updated_at = now()
 		WHERE id = $1
-		RETURNING `+apiAreaColumns, id, in.Name, apiGeomArg(in.Geometry)))
+		RETURNING `+areaColumns, id, in.Name, geomArg(in.Geometry)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, fmt.Errorf("area %d: %w", id, ErrRecordNotFound)
 	}
 	if err != nil {
-		return a, fmt.Errorf("update area %d: %w", id, apiClassify(err))
+		return a, fmt.Errorf("update area %d: %w", id, classifyPgError(err))
 	}
 	return a, nil
 }
@@ -146,7 +148,7 @@ func (s *Store) UpdateArea(ctx context.Context, id int64, in AreaInput) (AreaRec
 func (s *Store) DeleteArea(ctx context.Context, id int64) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM areas WHERE id = $1`, id)
 	if err != nil {
-		return fmt.Errorf("delete area %d: %w", id, apiClassify(err))
+		return fmt.Errorf("delete area %d: %w", id, classifyPgError(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("area %d: %w", id, ErrRecordNotFound)
@@ -173,7 +175,7 @@ func (s *Store) ListBlocks(ctx context.Context, area int64, bbox *ListBBox, page
 		FROM blocks b, areas a
 		WHERE a.id = $1 AND b.geom && a.geom AND ST_Intersects(b.geom, a.geom) AND b.id > $2`,
 		[]any{area, page.After, page.Limit}
-	q, args = apiBBoxClause(q, args, "b.geom", bbox)
+	q, args = bboxClause(q, args, "b.geom", bbox)
 	rows, err := s.pool.Query(ctx, q+` ORDER BY b.id LIMIT $3`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list blocks: %w", err)
@@ -191,10 +193,10 @@ func (s *Store) ListBlocks(ctx context.Context, area int64, bbox *ListBBox, page
 	return out, nil
 }
 
-// apiBBoxClause adds "geom && box" to a query only when a box is given: a clause written
+// bboxClause adds "geom && box" to a query only when a box is given: a clause written
 // as "$n IS NULL OR geom && box" would keep a generic prepared plan from using the GIST
 // index.
-func apiBBoxClause(q string, args []any, column string, bbox *ListBBox) (string, []any) {
+func bboxClause(q string, args []any, column string, bbox *ListBBox) (string, []any) {
 	if bbox == nil {
 		return q, args
 	}
@@ -206,11 +208,11 @@ func apiBBoxClause(q string, args []any, column string, bbox *ListBBox) (string,
 // ListGrids returns the grids (kind grid) whose parent is area, in id order: a
 // community's territories.
 func (s *Store) ListGrids(ctx context.Context, area int64) ([]AreaRecord, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+apiAreaColumns+` FROM areas WHERE parent_id = $1 AND kind = 'grid' ORDER BY id`, area)
+	rows, err := s.pool.Query(ctx, `SELECT `+areaColumns+` FROM areas WHERE parent_id = $1 AND kind = 'grid' ORDER BY id`, area)
 	if err != nil {
 		return nil, fmt.Errorf("grids of area %d: %w", area, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaRecord, error) { return apiScanArea(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaRecord, error) { return scanArea(r) })
 	if err != nil {
 		return nil, fmt.Errorf("grids of area %d: %w", area, err)
 	}

@@ -62,7 +62,7 @@ func (t PointTable) qualifiedColumns(alias string) string {
 		to_char(` + alias + `updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 }
 
-func apiScanPoint(row pgx.Row) (PointRecord, error) {
+func scanPoint(row pgx.Row) (PointRecord, error) {
 	var p PointRecord
 	var g string
 	err := row.Scan(&p.ID, &p.SourceID, &p.Name, &p.Category, &p.Address, &p.Kind, &g, &p.UpdatedAt)
@@ -93,13 +93,13 @@ func (s *Store) ListPoints(ctx context.Context, t PointTable, f PointFilter, pag
 	if catFilter != "" {
 		args = append(args, f.Category)
 	}
-	q, args = apiBBoxClause(q, args, "p.geom", f.BBox)
+	q, args = bboxClause(q, args, "p.geom", f.BBox)
 	q += ` ORDER BY p.id LIMIT $3`
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", t, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PointRecord, error) { return apiScanPoint(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PointRecord, error) { return scanPoint(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", t, err)
 	}
@@ -111,7 +111,7 @@ func (s *Store) GetPoint(ctx context.Context, t PointTable, id int64) (PointReco
 	if err := t.valid(); err != nil {
 		return PointRecord{}, err
 	}
-	p, err := apiScanPoint(s.pool.QueryRow(ctx, `SELECT `+t.columns()+` FROM `+string(t)+` WHERE id = $1`, id))
+	p, err := scanPoint(s.pool.QueryRow(ctx, `SELECT `+t.columns()+` FROM `+string(t)+` WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, fmt.Errorf("%s %d: %w", t, id, ErrRecordNotFound)
 	}
@@ -145,7 +145,7 @@ func (s *Store) GeometryInArea(ctx context.Context, geojson json.RawMessage, are
 		return false, fmt.Errorf("area %d: %w", area, ErrRecordNotFound)
 	}
 	if err != nil {
-		return false, fmt.Errorf("geometry in area %d: %w", area, apiClassify(err))
+		return false, fmt.Errorf("geometry in area %d: %w", area, classifyPgError(err))
 	}
 	return ok, nil
 }
@@ -162,17 +162,17 @@ func (s *Store) CreatePoint(ctx context.Context, t PointTable, in PointInput) (P
 			INSERT INTO shops (source_id, name, category, kind, address, geom)
 			VALUES (coalesce($1, 'api:' || gen_random_uuid()), coalesce($2, ''), coalesce($3, 'other'),
 			        coalesce($4, ''), coalesce($5, ''), ST_SetSRID(ST_GeomFromGeoJSON($6), 4326))
-			RETURNING `+t.columns(), in.SourceID, in.Name, in.Category, in.Kind, in.Address, apiGeomArg(in.Geometry))
+			RETURNING `+t.columns(), in.SourceID, in.Name, in.Category, in.Kind, in.Address, geomArg(in.Geometry))
 	} else {
 		row = s.pool.QueryRow(ctx, `
 			INSERT INTO stations (source_id, name, kind, geom)
 			VALUES (coalesce($1, 'api:' || gen_random_uuid()), coalesce($2, ''), coalesce($3, ''),
 			        ST_SetSRID(ST_GeomFromGeoJSON($4), 4326))
-			RETURNING `+t.columns(), in.SourceID, in.Name, in.Kind, apiGeomArg(in.Geometry))
+			RETURNING `+t.columns(), in.SourceID, in.Name, in.Kind, geomArg(in.Geometry))
 	}
-	p, err := apiScanPoint(row)
+	p, err := scanPoint(row)
 	if err != nil {
-		return p, fmt.Errorf("create %s: %w", t, apiClassify(err))
+		return p, fmt.Errorf("create %s: %w", t, classifyPgError(err))
 	}
 	return p, nil
 }
@@ -188,19 +188,19 @@ func (s *Store) UpdatePoint(ctx context.Context, t PointTable, id int64, in Poin
 			UPDATE shops SET name = coalesce($2, name), category = coalesce($3, category),
 				kind = coalesce($4, kind), address = coalesce($5, address),
 				geom = coalesce(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), geom), updated_at = now()
-			WHERE id = $1 RETURNING `+t.columns(), id, in.Name, in.Category, in.Kind, in.Address, apiGeomArg(in.Geometry))
+			WHERE id = $1 RETURNING `+t.columns(), id, in.Name, in.Category, in.Kind, in.Address, geomArg(in.Geometry))
 	} else {
 		row = s.pool.QueryRow(ctx, `
 			UPDATE stations SET name = coalesce($2, name), kind = coalesce($3, kind),
 				geom = coalesce(ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), geom), updated_at = now()
-			WHERE id = $1 RETURNING `+t.columns(), id, in.Name, in.Kind, apiGeomArg(in.Geometry))
+			WHERE id = $1 RETURNING `+t.columns(), id, in.Name, in.Kind, geomArg(in.Geometry))
 	}
-	p, err := apiScanPoint(row)
+	p, err := scanPoint(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, fmt.Errorf("%s %d: %w", t, id, ErrRecordNotFound)
 	}
 	if err != nil {
-		return p, fmt.Errorf("update %s %d: %w", t, id, apiClassify(err))
+		return p, fmt.Errorf("update %s %d: %w", t, id, classifyPgError(err))
 	}
 	return p, nil
 }
@@ -212,7 +212,7 @@ func (s *Store) DeletePoint(ctx context.Context, t PointTable, id int64) error {
 	}
 	tag, err := s.pool.Exec(ctx, `DELETE FROM `+string(t)+` WHERE id = $1`, id)
 	if err != nil {
-		return fmt.Errorf("delete %s %d: %w", t, id, apiClassify(err))
+		return fmt.Errorf("delete %s %d: %w", t, id, classifyPgError(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("%s %d: %w", t, id, ErrRecordNotFound)

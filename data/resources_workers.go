@@ -48,11 +48,11 @@ type WorkerEnd struct {
 	Open  bool
 }
 
-const apiWorkerColumns = `id, area_id, name, ST_AsGeoJSON(start_geom, 7)::text, ST_X(end_geom), ST_Y(end_geom), end_open,
+const workerColumns = `id, area_id, name, ST_AsGeoJSON(start_geom, 7)::text, ST_X(end_geom), ST_Y(end_geom), end_open,
 	shift_minutes, walk_speed_kmh, service_speed_kmh, active,
 	to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
-func apiScanWorker(row pgx.Row) (WorkerRecord, error) {
+func scanWorker(row pgx.Row) (WorkerRecord, error) {
 	var w WorkerRecord
 	var start *string
 	var endX, endY *float64
@@ -94,12 +94,12 @@ func (s *Store) ListWorkers(ctx context.Context, root int64, page ListPage) ([]W
 			UNION
 			SELECT a.id FROM areas a JOIN sub ON a.parent_id = sub.id
 		)
-		SELECT `+apiWorkerColumns+` FROM workers WHERE area_id IN (SELECT id FROM sub) AND id > $2
+		SELECT `+workerColumns+` FROM workers WHERE area_id IN (SELECT id FROM sub) AND id > $2
 		ORDER BY id LIMIT $3`, root, page.After, page.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list workers: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WorkerRecord, error) { return apiScanWorker(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WorkerRecord, error) { return scanWorker(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list workers: %w", err)
 	}
@@ -108,7 +108,7 @@ func (s *Store) ListWorkers(ctx context.Context, root int64, page ListPage) ([]W
 
 // GetWorker returns one worker.
 func (s *Store) GetWorker(ctx context.Context, id int64) (WorkerRecord, error) {
-	w, err := apiScanWorker(s.pool.QueryRow(ctx, `SELECT `+apiWorkerColumns+` FROM workers WHERE id = $1`, id))
+	w, err := scanWorker(s.pool.QueryRow(ctx, `SELECT `+workerColumns+` FROM workers WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return w, fmt.Errorf("worker %d: %w", id, ErrRecordNotFound)
 	}
@@ -121,16 +121,16 @@ func (s *Store) GetWorker(ctx context.Context, id int64) (WorkerRecord, error) {
 // CreateWorker inserts a worker.
 func (s *Store) CreateWorker(ctx context.Context, in WorkerInput) (WorkerRecord, error) {
 	_, endLon, endLat, endOpen := endArgs(in.End)
-	w, err := apiScanWorker(s.pool.QueryRow(ctx, `
+	w, err := scanWorker(s.pool.QueryRow(ctx, `
 		INSERT INTO workers (area_id, name, start_geom, shift_minutes, walk_speed_kmh, service_speed_kmh, active,
 		                     end_geom, end_open)
 		VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), coalesce($4, 480), coalesce($5, 4.5),
 		        coalesce($6, 3), coalesce($7, true), ST_SetSRID(ST_MakePoint($8, $9), 4326), $10)
-		RETURNING `+apiWorkerColumns,
-		in.AreaID, in.Name, apiGeomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active,
+		RETURNING `+workerColumns,
+		in.AreaID, in.Name, geomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active,
 		endLon, endLat, endOpen))
 	if err != nil {
-		return w, fmt.Errorf("create worker: %w", apiClassify(err))
+		return w, fmt.Errorf("create worker: %w", classifyPgError(err))
 	}
 	return w, nil
 }
@@ -138,7 +138,7 @@ func (s *Store) CreateWorker(ctx context.Context, in WorkerInput) (WorkerRecord,
 // UpdateWorker changes the given fields of a worker.
 func (s *Store) UpdateWorker(ctx context.Context, id int64, in WorkerInput) (WorkerRecord, error) {
 	endSet, endLon, endLat, endOpen := endArgs(in.End)
-	w, err := apiScanWorker(s.pool.QueryRow(ctx, `
+	w, err := scanWorker(s.pool.QueryRow(ctx, `
 		UPDATE workers SET area_id = coalesce($2, area_id), name = coalesce($3, name),
 			start_geom = coalesce(ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), start_geom),
 			shift_minutes = coalesce($5, shift_minutes), walk_speed_kmh = coalesce($6, walk_speed_kmh),
@@ -146,14 +146,14 @@ func (s *Store) UpdateWorker(ctx context.Context, id int64, in WorkerInput) (Wor
 			end_geom = CASE WHEN $9 THEN ST_SetSRID(ST_MakePoint($10, $11), 4326) ELSE end_geom END,
 			end_open = CASE WHEN $9 THEN $12 ELSE end_open END,
 			updated_at = now()
-		WHERE id = $1 RETURNING `+apiWorkerColumns,
-		id, in.AreaID, in.Name, apiGeomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active,
+		WHERE id = $1 RETURNING `+workerColumns,
+		id, in.AreaID, in.Name, geomArg(in.Start), in.ShiftMinutes, in.WalkSpeedKmh, in.ServiceSpeedKmh, in.Active,
 		endSet, endLon, endLat, endOpen))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return w, fmt.Errorf("worker %d: %w", id, ErrRecordNotFound)
 	}
 	if err != nil {
-		return w, fmt.Errorf("update worker %d: %w", id, apiClassify(err))
+		return w, fmt.Errorf("update worker %d: %w", id, classifyPgError(err))
 	}
 	return w, nil
 }
@@ -163,7 +163,7 @@ func (s *Store) UpdateWorker(ctx context.Context, id int64, in WorkerInput) (Wor
 func (s *Store) DeleteWorker(ctx context.Context, id int64) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM workers WHERE id = $1`, id)
 	if err != nil {
-		return fmt.Errorf("delete worker %d: %w", id, apiClassify(err))
+		return fmt.Errorf("delete worker %d: %w", id, classifyPgError(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("worker %d: %w", id, ErrRecordNotFound)

@@ -43,7 +43,7 @@ func (s *Store) CreateTeam(ctx context.Context, area int64, name string, lead in
 		return err
 	})
 	if err != nil {
-		return Team{}, fmt.Errorf("create team %q: %w", name, apiClassify(err))
+		return Team{}, fmt.Errorf("create team %q: %w", name, classifyPgError(err))
 	}
 	return s.GetTeam(ctx, id)
 }
@@ -94,7 +94,7 @@ func (s *Store) AssignTeamRoute(ctx context.Context, team, plan, worker int64) e
 	_, err := s.pool.Exec(ctx, `INSERT INTO team_routes (plan_id, route_worker_id, team_id) VALUES ($1, $2, $3)
 		ON CONFLICT (plan_id, route_worker_id) DO UPDATE SET team_id = EXCLUDED.team_id`, plan, worker, team)
 	if err != nil {
-		return fmt.Errorf("assign route %d/%d to team %d: %w", plan, worker, team, apiClassify(err))
+		return fmt.Errorf("assign route %d/%d to team %d: %w", plan, worker, team, classifyPgError(err))
 	}
 	return nil
 }
@@ -161,7 +161,7 @@ func LinkTeamRoutesTx(ctx context.Context, tx pgx.Tx, plan int64, teams []Team) 
 	for _, t := range teams {
 		if _, err := tx.Exec(ctx, `INSERT INTO team_routes (plan_id, route_worker_id, team_id) VALUES ($1, $2, $3)`,
 			plan, t.LeadID, t.ID); err != nil {
-			return fmt.Errorf("route of team %d in plan %d: %w", t.ID, plan, apiClassify(err))
+			return fmt.Errorf("route of team %d in plan %d: %w", t.ID, plan, classifyPgError(err))
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -31,10 +32,16 @@ type Token struct {
 	// WorkerID is set for worker tokens only.
 	WorkerID int64
 	Label    string
+	// ExpiresAt is when the token stops working; nil means never.
+	ExpiresAt *time.Time
 }
 
-// ErrTokenInvalid: the presented token is unknown or revoked.
-var ErrTokenInvalid = errors.New("data: token unknown or revoked")
+// DefaultWorkerTokenTTL is how long a worker token lives when its creator names no
+// expiry: a phone that is lost stops opening routes after one season.
+const DefaultWorkerTokenTTL = 90 * 24 * time.Hour
+
+// ErrTokenInvalid: the presented token is unknown, revoked or expired.
+var ErrTokenInvalid = errors.New("data: token unknown, revoked or expired")
 
 // NewTokenParams are the scope of a new token.
 type NewTokenParams struct {
@@ -42,6 +49,10 @@ type NewTokenParams struct {
 	AreaID   int64
 	WorkerID int64 // required for RoleWorker, refused otherwise
 	Label    string
+	// ExpiresAt ends the token; nil means never, except for worker tokens, which then
+	// expire after DefaultWorkerTokenTTL unless NoExpiry is set.
+	ExpiresAt *time.Time
+	NoExpiry  bool
 }
 
 // CreateToken makes a random 32-byte token, stores its SHA-256 and returns the secret,
@@ -87,12 +98,16 @@ func (s *Store) CreateToken(ctx context.Context, p NewTokenParams) (string, Toke
 		VALUES ($1, $2, $3, NULLIF($4, 0::bigint), $5) RETURNING id`,
 		hash[:], p.Role, p.AreaID, p.WorkerID, p.Label).Scan(&t.ID)
 	if err != nil {
-		return "", Token{}, fmt.Errorf("create token: %w", apiClassify(err))
+		return "", Token{}, fmt.Errorf("create token: %w", classifyPgError(err))
+	}
+	if err := s.setTokenExpiry(ctx, &t, p); err != nil {
+		return "", Token{}, err
 	}
 	return secret, t, nil
 }
 
-// Authenticate returns the scope of a valid, unrevoked token.
+// Authenticate returns the scope of a valid token: neither revoked nor expired. Nothing is
+// cached, so a revocation or expiry holds from the next request on, on every replica.
 func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 128 {
 		return Token{}, ErrTokenInvalid
@@ -105,7 +120,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 	)
 	err := s.pool.QueryRow(ctx, `
 		SELECT id, hash, role, area_id, worker_id, label FROM api_tokens
-		WHERE hash = $1 AND revoked_at IS NULL`, hash[:]).
+		WHERE hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`, hash[:]).
 		Scan(&t.ID, &stored, &t.Role, &t.AreaID, &worker, &t.Label)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Token{}, ErrTokenInvalid

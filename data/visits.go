@@ -63,7 +63,7 @@ func (s *Store) InsertVisits(ctx context.Context, in []VisitInput) ([]VisitResul
 		ON CONFLICT (client_key) DO NOTHING
 		RETURNING client_key, id`, keys, workers, plans, blocks, shops, at, lon, lat)
 	if err != nil {
-		return nil, fmt.Errorf("insert visits: %w", apiClassify(err))
+		return nil, fmt.Errorf("insert visits: %w", classifyPgError(err))
 	}
 	created := map[string]int64{}
 	for rows.Next() {
@@ -76,7 +76,7 @@ func (s *Store) InsertVisits(ctx context.Context, in []VisitInput) ([]VisitResul
 		created[k] = id
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("insert visits: %w", apiClassify(err))
+		return nil, fmt.Errorf("insert visits: %w", classifyPgError(err))
 	}
 	out := make([]VisitResult, n)
 	var missing []string
@@ -170,7 +170,7 @@ func (s *Store) InsertGPS(ctx context.Context, worker int64, fixes []GPSFix) (in
 		ON CONFLICT (worker_id, recorded_at) DO NOTHING`,
 		worker, ts, lon, lat, acc, spd, hdg)
 	if err != nil {
-		return 0, fmt.Errorf("insert gps of worker %d: %w", worker, apiClassify(err))
+		return 0, fmt.Errorf("insert gps of worker %d: %w", worker, classifyPgError(err))
 	}
 	return int(tag.RowsAffected()), nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 	"github.com/gridsweep/gridsweep/geo"
 	"github.com/gridsweep/gridsweep/routing"
 )
@@ -165,34 +166,24 @@ func (r *Runner) workers(ctx context.Context, req Request, area int64, active []
 	return out, nil
 }
 
-// errNoCampaignStops: a campaign plan with nothing left to inspect.
-var errNoCampaignStops = errors.New("no unvisited shops on the area's streets")
-
 // campaignRequired turns a campaign's unvisited shops in area into the plan's required
-// blocks: the blocks those shops lie on (blockIDs[i] is the row id of the network's block
-// i). Planning then routes workers over exactly the streets with shops still to inspect,
-// counting the shop service time there.
+// blocks (fieldwork.CampaignRequired: the blocks those shops lie on). Planning then routes
+// workers over exactly the streets with shops still to inspect, counting the shop service
+// time there.
 func campaignRequired(ctx context.Context, store *data.Store, campaign, area int64, blockIDs []int64) (func(int) bool, error) {
 	us, err := store.CampaignUnvisited(ctx, campaign, area, routing.DefaultSnapToleranceM)
 	if err != nil {
 		return nil, err
 	}
-	want := map[int64]bool{}
+	var shopBlocks []int64
 	for _, u := range us {
 		if u.BlockID != nil {
-			want[*u.BlockID] = true
+			shopBlocks = append(shopBlocks, *u.BlockID)
 		}
 	}
-	required := make([]bool, len(blockIDs))
-	n := 0
-	for i, id := range blockIDs {
-		if want[id] {
-			required[i] = true
-			n++
-		}
+	required, _, err := fieldwork.CampaignRequired(shopBlocks, blockIDs)
+	if err != nil {
+		return nil, asBadRequest(fmt.Errorf("campaign %d in area %d: %w", campaign, area, err))
 	}
-	if n == 0 {
-		return nil, asBadRequest(fmt.Errorf("campaign %d in area %d: %w", campaign, area, errNoCampaignStops))
-	}
-	return func(b int) bool { return required[b] }, nil
+	return required, nil
 }

@@ -1,6 +1,11 @@
 package routing
 
-import "sync"
+import (
+	"math"
+	"sync"
+
+	"github.com/gridsweep/gridsweep/geo"
+)
 
 // planGraph is the street network as the planner walks it: every network edge with a
 // travel (deadhead) cost and a service cost in deciseconds, in compressed adjacency form
@@ -81,6 +86,24 @@ func prefixStarts(deg []int32) []int32 {
 	return s
 }
 
+// lengthsMM returns each network edge's length in whole millimetres, for lengthMM.
+func lengthsMM(net *geo.Network) []int64 {
+	mm := make([]int64, len(net.Edges))
+	for e, ed := range net.Edges {
+		mm[e] = int64(math.Round(ed.LengthM * 1000))
+	}
+	return mm
+}
+
+// deadheadWeights returns the edge weights postman tours pair odd nodes by: lengths
+// when known (every deadhead cost is proportional to length), else travel costs.
+func (g *planGraph) deadheadWeights() []int64 {
+	if g.lengthMM != nil {
+		return g.lengthMM
+	}
+	return g.trav
+}
+
 // moveEnds returns the nodes a move starts and ends at.
 func (g *planGraph) moveEnds(m Move) (int, int) {
 	if m.Reverse {
@@ -123,17 +146,6 @@ func (g *planGraph) shortest(src int, reverse bool, stop func(v int, d int64) bo
 		t.via[i] = -1
 	}
 	g.search(t, []int{src}, stop)
-	return t
-}
-
-// shortestFrom is a multi-source search: every node in srcs starts at distance 0.
-func (g *planGraph) shortestFrom(srcs []int, reverse bool, stop func(v int, d int64) bool) *spTree {
-	t := &spTree{src: -1, reverse: reverse, dist: make([]int64, g.n), via: make([]int32, g.n)}
-	for i := range t.dist {
-		t.dist[i] = planUnreachable
-		t.via[i] = -1
-	}
-	g.search(t, srcs, stop)
 	return t
 }
 

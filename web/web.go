@@ -36,6 +36,9 @@ var pages = map[string]string{
 	"/embed":         "embed.html",
 	"/embed/snippet": "snippet.html",
 	"/fieldwork":     "fieldwork.html",
+	// The console's own pages: token management and the printable end-of-day report.
+	"/supervisor/tokens": "tokens.html",
+	"/supervisor/report": "report.html",
 }
 
 // PagePaths lists the URL paths of the pages (sorted), for routers that register them

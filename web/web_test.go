@@ -98,28 +98,30 @@ func TestPagesReferenceOnlyEmbeddedAssets(t *testing.T) {
 }
 
 // TestI18nKeysInBothLanguages keeps the two string tables in step: every key the
-// pages use exists in English and Chinese.
+// pages use exists in English and Chinese. i18n.js merges the tables of i18n_day.js.
 func TestI18nKeysInBothLanguages(t *testing.T) {
-	b, err := fs.ReadFile(Static(), "js/i18n.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := string(b)
-	zh := strings.Index(src, "'zh-CN': {")
-	if zh < 0 {
-		t.Fatal("no zh-CN table")
-	}
-	keys := func(s string) map[string]bool {
-		out := map[string]bool{}
+	keys := func(s string, into map[string]bool) {
 		for _, line := range strings.Split(s, "\n") {
 			line = strings.TrimSpace(line)
 			if strings.HasPrefix(line, "'") && strings.Contains(line, "':") && !strings.HasSuffix(line, "{") {
-				out[line[1:strings.Index(line[1:], "'")+1]] = true
+				into[line[1:strings.Index(line[1:], "'")+1]] = true
 			}
 		}
-		return out
 	}
-	en, cn := keys(src[:zh]), keys(src[zh:])
+	en, cn := map[string]bool{}, map[string]bool{}
+	for _, file := range []string{"js/i18n.js", "js/i18n_day.js"} {
+		b, err := fs.ReadFile(Static(), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		zh := strings.Index(src, "'zh-CN': {")
+		if zh < 0 {
+			t.Fatalf("no zh-CN table in %s", file)
+		}
+		keys(src[:zh], en)
+		keys(src[zh:], cn)
+	}
 	if len(en) < 50 {
 		t.Fatalf("only %d English keys found", len(en))
 	}
@@ -136,7 +138,7 @@ func TestI18nKeysInBothLanguages(t *testing.T) {
 	// Every key a page or script names is in the table (dynamic 'wk.step.' + kind and
 	// 'status.' + status keys are listed in full in the table and skipped here).
 	used := regexp.MustCompile(`data-i18n(?:-aria|-placeholder|-title)?="([a-z.]+)"|\bt\('([a-z.]+)'|announce\([^,]+, '([a-z.]+)'`)
-	err = fs.WalkDir(Static(), ".", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(Static(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasPrefix(path, "vendor/") {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gridsweep/gridsweep/api"
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/importing"
 	"github.com/gridsweep/gridsweep/planning"
 	"github.com/gridsweep/gridsweep/routing"
 )
@@ -73,12 +74,12 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "gridsweep demo: importing %s (data © OpenStreetMap contributors, ODbL)\n", filepath.Base(*osmFile))
 	r, done := withProgress(f, stderr, "reading "+filepath.Base(*osmFile))
-	sum, err := store.ImportOSMFile(ctx, *osmFile, r)
+	sum, err := importing.OSMFile(ctx, store, *osmFile, r)
 	done()
 	if err != nil {
 		return err
 	}
-	if err := sum.Print(stdout); err != nil {
+	if err := printImportSummary(stdout, sum); err != nil {
 		return err
 	}
 

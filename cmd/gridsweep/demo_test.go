@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/gridsweep/gridsweep/data/datatest"
 	"github.com/gridsweep/gridsweep/geo/fixture"
 )
@@ -39,11 +37,7 @@ func TestDemoCommand(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := datatest.Connect(t, url)
 	var grids, workers, inGrid, assigned, tokens, statsGrids int
 	var status string
 	if err := conn.QueryRow(ctx, `SELECT

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // runDuty handles "gridsweep duty report --area AREA --first DAY --last DAY [--at TIME]":
@@ -49,7 +51,7 @@ func runDuty(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	rep, err := store.StationDutyReport(ctx, area, *firstFlag, *lastFlag, at)
+	rep, err := fieldwork.StationReport(ctx, store, area, *firstFlag, *lastFlag, at)
 	if err != nil {
 		return err
 	}

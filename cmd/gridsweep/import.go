@@ -15,6 +15,7 @@ import (
 
 	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/geo"
+	"github.com/gridsweep/gridsweep/importing"
 )
 
 const importUsage = `usage:
@@ -65,12 +66,12 @@ func importFile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageErrorf("--crs: %v", err)
 		}
 	}
-	var what data.FeatureKind
+	var what importing.FeatureKind
 	if kind != nil {
-		if what, err = data.ParseFeatureKind(*kind); err != nil {
+		if what, err = importing.ParseFeatureKind(*kind); err != nil {
 			return usageErrorf("--kind: %v", err)
 		}
-		if format == "csv" && what != data.KindShops {
+		if format == "csv" && what != importing.KindShops {
 			return usageErrorf("--kind: csv imports shop registers only")
 		}
 	}
@@ -94,18 +95,18 @@ func importFile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var sum data.ImportSummary
 	switch format {
 	case "osm":
-		sum, err = store.ImportOSMFile(ctx, path, r)
+		sum, err = importing.OSMFile(ctx, store, path, r)
 	case "geojson":
-		sum, err = store.ImportGeoJSONFile(ctx, path, what, r, crs)
+		sum, err = importing.GeoJSONFile(ctx, store, path, what, r, crs)
 	case "csv":
-		sum, err = store.ImportShopsCSVFile(ctx, path, r, crs)
+		sum, err = importing.ShopsCSVFile(ctx, store, path, r, crs)
 	}
 	done()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %s into PostGIS\n", path)
-	return sum.Print(stdout)
+	return printImportSummary(stdout, sum)
 }
 
 // databaseURL is the --database-url flag, else $DATABASE_URL.

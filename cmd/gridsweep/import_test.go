@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
@@ -28,11 +27,7 @@ func gridsweep(args ...string) (code int, stdout, stderr string) {
 func rowCounts(t *testing.T, url string) map[string]int {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := datatest.Connect(t, url)
 	m := map[string]int{}
 	for _, table := range []string{"street_nodes", "blocks", "shops", "stations", "areas"} {
 		var n int
@@ -157,11 +152,7 @@ func TestImportCommandConvertsChineseCoordinates(t *testing.T) {
 			"geometry":{"type":"Point","coordinates":[116.3376,39.9927]}}]}`)}, "st-1", gsgeo.GCJ02ToWGS84(gcj)},
 	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := datatest.Connect(t, url)
 	for _, f := range files {
 		args := append([]string{"import"}, f.args[:len(f.args)-1]...)
 		args = append(args, "--database-url", url, f.args[len(f.args)-1])
@@ -211,11 +202,7 @@ func TestImportGeoJSONAreasCommand(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := datatest.Connect(t, url)
 	var kind, parent string
 	if err := conn.QueryRow(ctx, `SELECT a.kind, p.name FROM areas a JOIN areas p ON p.id = a.parent_id WHERE a.source_id = 'g1'`).
 		Scan(&kind, &parent); err != nil || kind != "grid" || parent != "Kluuvi" {

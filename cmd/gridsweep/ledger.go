@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/fieldwork"
 )
 
 // openStoreFlag opens the database named by --db (or DATABASE_URL).
@@ -92,7 +93,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		defer f.Close()
 		bw := bufio.NewWriter(f)
-		if err := data.WriteLedgerCSV(bw, entries); err != nil {
+		if err := fieldwork.WriteLedgerCSV(bw, entries); err != nil {
 			return err
 		}
 		if err := bw.Flush(); err != nil {
@@ -104,7 +105,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "%d shops written to %s\n", len(entries), *outFlag)
 		return nil
 	}
-	return data.WriteLedgerCSV(w, entries)
+	return fieldwork.WriteLedgerCSV(w, entries)
 }
 
 // summaryLine says the reopening progress in one sentence: "41 of 63 shops open, up 9 in

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/data/datatest"
+	"github.com/gridsweep/gridsweep/fieldwork"
 	"github.com/gridsweep/gridsweep/geo"
 )
 
@@ -64,7 +65,7 @@ func TestFieldWorkCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := store.CreateCampaign(ctx, data.CampaignInput{OwnerArea: area, Name: "Stoves", StartsOn: "2026-03-01", EndsOn: "2026-03-31",
-		TimeZone: "Asia/Shanghai", Questions: []data.Question{{ID: "q", Text: "q", Kind: "yesno"}}, Areas: []int64{area}})
+		TimeZone: "Asia/Shanghai", Questions: []fieldwork.Question{{ID: "q", Text: "q", Kind: "yesno"}}, Areas: []int64{area}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestFieldWorkCommands(t *testing.T) {
 		TokenID: 1, VisitedAt: now, Answers: map[string]any{"q": true}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.CreateDutyWindow(ctx, data.DutyWindow{StationID: stations[0].ID, Starts: "07:00", Ends: "09:00",
+	if _, err := store.CreateDutyWindow(ctx, fieldwork.DutyWindow{StationID: stations[0].ID, Starts: "07:00", Ends: "09:00",
 		TimeZone: "Asia/Shanghai", Weekdays: []int{1, 2, 3, 4, 5, 6, 7}}); err != nil {
 		t.Fatal(err)
 	}

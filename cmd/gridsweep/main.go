@@ -30,7 +30,6 @@ func commands() []command {
 		{"plan", "split streets among workers and route each one", runPlan},
 		{"carp", "solve or benchmark arc-routing (CARP/MCARP) instances", runCarp},
 		{"token", "create API tokens", runToken},
-		{"loadcheckins", "post check-ins at rising rates to a local server, count lost and duplicated ones", runLoadCheckins},
 		{"synth", "write synthetic check-ins for the tile benchmark (repeatable by seed)", runSynth},
 		{"ledger", "shop ledger: reopening summary, CSV export", runLedger},
 		{"campaign", "inspection campaigns: unvisited shops", runCampaign},

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/gridsweep/gridsweep/data"
+	"github.com/gridsweep/gridsweep/data/datatest"
 	"github.com/gridsweep/gridsweep/geo"
 )
 
@@ -61,11 +61,7 @@ func TestPlanGridsFromStore(t *testing.T) {
 		}
 	}
 
-	conn, err := pgx.Connect(ctx, sa.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := datatest.Connect(t, sa.url)
 	for _, plan := range []int64{cliPlan, apiPlan} {
 		var assigned, outside int
 		var stats []byte

@@ -16,6 +16,7 @@ import (
 	"github.com/gridsweep/gridsweep/api"
 	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/planning"
+	"github.com/gridsweep/gridsweep/retention"
 )
 
 // runServe serves the map API until ctx is cancelled (SIGINT/SIGTERM), then stops taking
@@ -27,6 +28,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cors := fs.String("cors", os.Getenv("GRIDSWEEP_CORS_ORIGINS"), "comma-separated browser origins allowed to embed the API (env GRIDSWEEP_CORS_ORIGINS)")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBodyBytes, "request body limit in bytes")
 	planWorkers := fs.Int("plan-workers", envInt("GRIDSWEEP_PLAN_WORKERS", 1), "plans this replica computes at once; 0 only queues them (env GRIDSWEEP_PLAN_WORKERS)")
+	timeZone := fs.String("time-zone", envOr("GRIDSWEEP_TIME_ZONE", api.DefaultTimeZone), "IANA zone of areas that set none: their today for publishing and progress (env GRIDSWEEP_TIME_ZONE)")
+	gpsKeep := fs.String("gps-retention", envOr("GRIDSWEEP_GPS_RETENTION", "30d"), "delete GPS positions older than this (30d, 72h; off keeps them) (env GRIDSWEEP_GPS_RETENTION)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +43,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *planWorkers < 0 {
 		return usageErrorf("--plan-workers must not be negative")
 	}
+	if _, err := time.LoadLocation(*timeZone); err != nil || *timeZone == "Local" {
+		return usageErrorf("--time-zone %q is not an IANA zone name such as Asia/Shanghai", *timeZone)
+	}
+	keep, err := parseRetention(*gpsKeep)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	store, err := data.Open(ctx, *dbURL)
 	if err != nil {
@@ -47,8 +57,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer store.Close()
 	return serveStore(ctx, store, serveConfig{
-		Addr: *addr, PlanWorkers: *planWorkers,
-		Options: api.Options{Logger: log, MaxBodyBytes: *maxBody, CORSOrigins: splitList(*cors)},
+		Addr: *addr, PlanWorkers: *planWorkers, GPSRetention: keep,
+		Options: api.Options{Logger: log, MaxBodyBytes: *maxBody, CORSOrigins: splitList(*cors), TimeZone: *timeZone},
 	}, stdout)
 }
 
@@ -57,6 +67,9 @@ type serveConfig struct {
 	Addr        string
 	PlanWorkers int
 	Options     api.Options
+	// GPSRetention is how long GPS positions are kept; 0 means retention.DefaultGPS,
+	// negative keeps them.
+	GPSRetention time.Duration
 }
 
 // serveStore serves the API on an open store (serve and demo share it) with a plan job
@@ -81,6 +94,12 @@ func serveStore(ctx context.Context, store *data.Store, cfg serveConfig, stdout 
 	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return err
+	}
+	if keep := cfg.GPSRetention; keep >= 0 {
+		if keep == 0 {
+			keep = retention.DefaultGPS
+		}
+		go retention.Run(ctx, store, keep, retention.DefaultEvery, log)
 	}
 	opts := cfg.Options
 	opts.Jobs = jobs
@@ -146,4 +165,19 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseRetention reads --gps-retention: days ("30d"), a Go duration ("72h") or off.
+func parseRetention(v string) (time.Duration, error) {
+	if v == "off" {
+		return -1, nil
+	}
+	if d, ok := strings.CutSuffix(v, "d"); ok {
+		if n, err := strconv.Atoi(d); err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if dur, err := time.ParseDuration(v); err == nil && dur > 0 {
+		return dur, nil
+	}
+	return 0, usageErrorf("--gps-retention %q: give days (30d), a duration (72h) or off", v)
 }

@@ -3,13 +3,15 @@
 // today's route (the route and the check-in queue themselves live in localStorage).
 // Network first: online, every file is fresh; the cache only answers when the network
 // cannot.
-const CACHE = 'gridsweep-worker-v1';
+const CACHE = 'gridsweep-worker-v2';
 const SHELL = [
   '/worker',
   '/static/css/app.css',
   '/static/js/common.js',
   '/static/js/i18n.js',
   '/static/js/worker.js',
+  '/static/js/gps.js',
+  '/static/js/i18n_day.js',
   '/static/vendor/maplibre-gl.mjs',
   '/static/vendor/maplibre-gl-worker.mjs',
   '/static/vendor/maplibre-gl-shared.mjs',

@@ -61,6 +61,7 @@ export const strings = {
     'sup.locks.note': '“Re-plan around locked blocks” keeps every locked block with its worker and changes as few other assignments as it can; “Re-plan” plans the area afresh.',
     'sup.coverage': 'Coverage',
     'sup.coverage.show': 'Show coverage',
+    'sup.coverage.plan': 'Open plan: done / not done',
     'sup.coverage.days': 'Swept in the last {n} days',
     'sup.coverage.all': 'Swept at any time',
     'sup.coverage.window': 'Time window',
@@ -267,6 +268,7 @@ export const strings = {
     'sup.locks.note': '“保留锁定路段重新规划”让每个锁定路段留给原网格员，并尽量少改动其他分配；“重新规划”将重新规划整个片区。',
     'sup.coverage': '覆盖',
     'sup.coverage.show': '显示覆盖',
+    'sup.coverage.plan': '当前方案：已完成 / 未完成',
     'sup.coverage.days': '最近 {n} 天已清扫',
     'sup.coverage.all': '任意时间已清扫',
     'sup.coverage.window': '时间范围',
@@ -414,3 +416,8 @@ export const strings = {
     'index.fieldwork.desc': '商户台账与复工进度、专项检查、桶站值守。',
   },
 };
+
+// The day of the sweep keeps its strings in their own file.
+import { dayStrings } from './i18n_day.js';
+
+for (const [lang, table] of Object.entries(dayStrings)) Object.assign(strings[lang], table);

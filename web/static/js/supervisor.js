@@ -5,6 +5,7 @@ import {
   loadMapLibre, readEvents, saveBlob, saveToken, setupLangSwitch, t, tokenFor,
 } from './common.js';
 import { setupGrids } from './grids.js';
+import { setupLive } from './live.js';
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -142,8 +143,71 @@ function addLayers(map) {
   });
   map.on('mouseenter', 'blocks', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'blocks', () => { map.getCanvas().style.cursor = ''; });
+  addStreetLabels(map);
   setupBoxSelect(map);
 }
+
+// ---- street names ----------------------------------------------------------------------
+// The labels come from the street tiles' name field. The style has no glyphs URL: the
+// pinned MapLibre then draws every label from the browser's own fonts (TinySDF on a
+// canvas), so no glyph server or font file is fetched, and CJK names use the local font
+// family below. Each block is its own feature, so a name appears once a block is long
+// enough on screen to carry it.
+const LOCAL_CJK_FONTS = 'Noto Sans CJK SC,Source Han Sans SC,PingFang SC,Microsoft YaHei,Hiragino Sans GB,WenQuanYi Micro Hei,sans-serif';
+
+function addStreetLabels(map) {
+  if (!map.getSource('streets')) {
+    // A custom ?style= without our street tiles.
+    map.addSource('streets', { type: 'vector', tiles: [location.origin + '/tiles/streets/{z}/{x}/{y}.mvt'], maxzoom: 16 });
+  }
+  map.addLayer({
+    id: 'street-labels', type: 'symbol', source: 'streets', 'source-layer': 'streets', minzoom: 15,
+    filter: ['has', 'name'],
+    layout: {
+      'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-size': 12,
+      'text-max-angle': 35, 'symbol-spacing': 200, 'text-padding': 2,
+    },
+    paint: { 'text-color': '#2f2f2f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+  });
+}
+
+// ---- the open plan's coverage ------------------------------------------------------------
+// The plan's blocks as done (green) or not done (red), a stripe along the worker colours,
+// from /tiles/plan-coverage; reloaded when /tiles/events names that layer.
+function planCoverageURL() {
+  return `${location.origin}/tiles/plan-coverage/{z}/{x}/{y}.mvt?plan=${state.plan.id}`;
+}
+
+let planCoverageSource = null;
+function setPlanCoverage() {
+  const map = state.map;
+  if (!map) return;
+  // Each refresh is a source of its own: MapLibre keeps what it parsed per source and does
+  // not take a reloaded tile of the same source id with changed properties (setTiles and
+  // remove-then-add of one id both kept the old features).
+  if (map.getLayer('plan-coverage')) map.removeLayer('plan-coverage');
+  if (planCoverageSource && map.getSource(planCoverageSource)) map.removeSource(planCoverageSource);
+  planCoverageSource = null;
+  if (!state.plan || state.plan.status !== 'done') return;
+  const n = (window.gridsweep.planCoverageReloads || 0) + 1;
+  planCoverageSource = 'plan-coverage-' + n;
+  map.addSource(planCoverageSource, { type: 'vector', tiles: [planCoverageURL()], maxzoom: 16 });
+  map.addLayer({
+    id: 'plan-coverage', type: 'line', source: planCoverageSource, 'source-layer': 'plan-coverage',
+    layout: { 'line-cap': 'round', visibility: $('plancoverage').checked ? 'visible' : 'none' },
+    paint: {
+      'line-color': ['case', ['==', ['get', 'done'], true], '#1d8a3a', '#c0392b'],
+      'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1, 16, 2.5, 19, 4],
+    },
+  }, 'routes');
+  window.gridsweep.planCoverageReloads = n;
+}
+
+$('plancoverage').addEventListener('change', () => {
+  if (state.map && state.map.getLayer('plan-coverage')) {
+    state.map.setLayoutProperty('plan-coverage', 'visibility', $('plancoverage').checked ? 'visible' : 'none');
+  }
+});
 
 /**
  * coverageColor paints blocks swept in the window green, darker the more recent their last
@@ -269,6 +333,7 @@ async function chooseArea(id) {
   const map = state.map;
   drawBlocks();
   drawRoutes();
+  setPlanCoverage();
   map.getSource('stations').setData({ type: 'FeatureCollection', features: stations });
   const area = state.areas.find((a) => a.id === id);
   const bbox = bboxOf(area ? [area.geometry] : blocks.map((b) => b.geometry));
@@ -284,6 +349,7 @@ async function chooseArea(id) {
   $('run').disabled = false;
   renderWorkers();
   renderSelection();
+  live.areaChanged();
   await grids.areaChosen(id);
   const remembered = new URL(location.href).searchParams.get('plan') || localStorage.getItem('gridsweep.plan.' + id);
   if (remembered) {
@@ -386,8 +452,10 @@ async function openPlan(id) {
   }
   drawBlocks();
   drawRoutes();
+  setPlanCoverage();
   renderWorkers();
   renderPlanStatus();
+  live.planOpened();
   if (json.status === 'queued' || json.status === 'running') followPlan(id).catch(fail);
 }
 
@@ -553,13 +621,14 @@ async function start() {
   if (!state.map) {
     const maplibregl = await loadMapLibre($('map'));
     state.maplibregl = maplibregl;
-    state.map = await createMap(maplibregl, $('map'), state.token);
+    state.map = await createMap(maplibregl, $('map'), state.token, { extra: { localIdeographFontFamily: LOCAL_CJK_FONTS } });
     window.gridsweep.map = state.map;
     addLayers(state.map);
     grids = setupGrids({
       state, map: state.map, maplibregl, colorOf, fail, runPlan: (extra) => runPlan(extra).catch(fail),
       workersChanged: () => renderWorkers(),
     });
+    live.mapReady();
     followTileChanges();
   }
   state.areas = (await apiAll('/api/v1/areas?limit=1000', state.token)).map((f) => ({ id: f.id, geometry: f.geometry, ...f.properties }));
@@ -573,9 +642,10 @@ async function start() {
   window.gridsweep.ready = true;
 }
 
-// ---- live shop colours ------------------------------------------------------------------
-// The server names the tile layers that changed (a worker recorded a shop's state); the map
-// reloads its shop tiles, which the browser revalidates (they are served no-cache). The
+// ---- live shop colours and plan coverage ---------------------------------------------------
+// The server names the tile layers that changed (a worker recorded a shop's state or checked
+// in a block); the map reloads those tiles, which the browser revalidates (they are served
+// no-cache). The
 // stream is reopened after a pause when it breaks, and closed while the page is hidden in
 // the back-forward cache (an open stream would keep a connection to the server for nothing).
 let tileStream = null;
@@ -586,7 +656,11 @@ async function followTileChanges() {
   while (!ctl.signal.aborted) {
     try {
       await readEvents('/tiles/events', state.token, (name, ev) => {
-        if (name !== 'tiles' || !state.map || !(ev.all || (ev.layers || []).includes('shops'))) return;
+        if (name !== 'tiles' || !state.map) return;
+        window.gridsweep.tileEvents = (window.gridsweep.tileEvents || 0) + 1;
+        const named = (layer) => ev.all || (ev.layers || []).includes(layer);
+        if (named('plan-coverage')) setPlanCoverage();
+        if (!named('shops')) return;
         state.map.getSource('shops').setTiles([location.origin + '/tiles/shops/{z}/{x}/{y}.mvt']);
         window.gridsweep.shopReloads = (window.gridsweep.shopReloads || 0) + 1;
       }, ctl.signal);
@@ -598,6 +672,9 @@ async function followTileChanges() {
 }
 window.addEventListener('pagehide', () => { tileStream?.abort(); tileStream = null; });
 window.addEventListener('pageshow', (e) => { if (e.persisted && state.map) followTileChanges(); });
+
+// The day of the sweep (plan list, publishing, live progress, sign-in codes): live.js.
+const live = setupLive(state, { openPlan, fail });
 
 setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); grids?.render(); });
 setCoverageTiles();

@@ -3,11 +3,14 @@
 // POST /api/v1/visits when back (each tick gets its client key once, so a resend after a
 // lost answer is recorded once), a shop's ledger state recorded at a shop stop (its own
 // queue, sent through the equally idempotent POST /api/v1/ledger/checkins), the current
-// position and the GPX file.
+// position and the GPX file. Without a plan number the page opens the worker's route in
+// today's published plan (GET /api/v1/me/route); ?code= signs the phone in with a one-time
+// code from the supervisor's console. The position trace (with consent) is in gps.js.
 import {
   ApiError, announce, api, apiAll, bboxOf, createMap, download, formatDuration, formatKm,
   loadMapLibre, saveToken, setupLangSwitch, t, tokenFor,
 } from './common.js';
+import { gpsQueue, setupPositions } from './gps.js';
 
 const $ = (id) => document.getElementById(id);
 const QUEUE_KEY = 'gridsweep.queue';
@@ -41,6 +44,7 @@ function renderQueue() {
   const n = queue().length + ledgerQueue().length;
   $('queue').textContent = n ? t('wk.queue', { n }) : t('wk.queue.none');
   $('offline').hidden = navigator.onLine;
+  window.gridsweep.gpsQueued = gpsQueue().length;
 }
 
 /** flush sends the queue in batches; what the server answered for leaves the queue. */
@@ -326,8 +330,8 @@ function renderSummary() {
 
 async function loadRoute(planId) {
   state.planId = planId;
-  localStorage.setItem('gridsweep.worker.plan', String(planId));
   $('planid').value = planId;
+  announce($('today'), 'wk.plan.chosen', { id: planId });
   const cacheKey = 'gridsweep.route.' + planId + '.' + state.me.worker_id;
   try {
     const { json } = await api(`/api/v1/plans/${planId}/routes/${state.me.worker_id}`, { token: state.token });
@@ -344,6 +348,62 @@ async function loadRoute(planId) {
     }
     state.route = cached;
   }
+  await showRoute();
+}
+
+/** localDay is the phone's calendar day, the key of the cached route of the day. */
+const localDay = () => new Date().toLocaleDateString('sv'); // YYYY-MM-DD
+
+/**
+ * loadToday opens the worker's route in today's published plan: the worker never types a
+ * plan number. Offline, the route fetched earlier today is used; a route of another day is
+ * not shown as today's.
+ */
+async function loadToday() {
+  const key = 'gridsweep.route.today.' + state.me.worker_id;
+  let route;
+  try {
+    const { json, headers } = await api('/api/v1/me/route', { token: state.token });
+    const planId = Number(headers.get('X-Plan-Id')) || Number(json.features[0]?.properties.plan_id);
+    route = { day: localDay(), planId, route: json };
+    store.set(key, route);
+  } catch (err) {
+    const cached = store.get(key, null);
+    const offline = err instanceof ApiError && err.status === 0;
+    if (!offline || !cached || cached.day !== localDay()) {
+      state.route = null;
+      state.planId = 0;
+      renderSteps();
+      $('gpx').disabled = true;
+      $('summary').textContent = '';
+      if (err instanceof ApiError && err.status === 404) announce($('today'), 'wk.today.none', {}, 'error');
+      else announce($('status'), 'wk.noroute', { detail: err.message }, 'error');
+      window.gridsweep.today = 'none';
+      return;
+    }
+    route = cached;
+  }
+  state.planId = route.planId;
+  state.route = route.route;
+  $('planid').value = route.planId;
+  announce($('today'), 'wk.today', { id: route.planId });
+  window.gridsweep.today = route.planId;
+  await showRoute();
+}
+
+/** syncToday reopens today's route when the published plan changed (never offline). */
+async function syncToday() {
+  if (!navigator.onLine || !state.me) return;
+  try {
+    const { headers } = await api('/api/v1/me/route', { token: state.token });
+    if (Number(headers.get('X-Plan-Id')) !== state.planId) await loadToday();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && state.planId) await loadToday();
+  }
+}
+
+/** showRoute draws state.route: the shops' ids (for shop check-ins), summary, steps, map. */
+async function showRoute() {
   try {
     const shops = await apiAll('/api/v1/shops?limit=1000', state.token);
     state.shops = new Map(shops.map((f) => [f.properties.name, f.id]));
@@ -355,6 +415,7 @@ async function loadRoute(planId) {
   renderSummary();
   renderSteps();
   drawRoute();
+  positions?.render();
 }
 
 function drawRoute() {
@@ -389,16 +450,21 @@ function addLayers(map) {
 }
 
 // ---- position and GPX ----------------------------------------------------------------
+function showPosition(lonlat, center) {
+  state.position = lonlat;
+  if (!state.map) return;
+  state.map.getSource('me').setData({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: lonlat } });
+  if (center) state.map.easeTo({ center: lonlat });
+}
+
 $('locate').addEventListener('click', () => {
   if (!navigator.geolocation) return announce($('status'), 'wk.locate.none', {}, 'error');
-  navigator.geolocation.watchPosition((p) => {
-    state.position = [p.coords.longitude, p.coords.latitude];
-    if (state.map) {
-      state.map.getSource('me').setData({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: state.position } });
-      state.map.easeTo({ center: state.position });
-    }
-  }, () => announce($('status'), 'wk.locate.none', {}, 'error'), { enableHighAccuracy: true, maximumAge: 10000 });
+  navigator.geolocation.watchPosition((p) => showPosition([p.coords.longitude, p.coords.latitude], true),
+    () => announce($('status'), 'wk.locate.none', {}, 'error'), { enableHighAccuracy: true, maximumAge: 10000 });
 });
+
+// The position trace: recorded only with the worker's consent and while a route is open.
+let positions = null;
 
 $('gpx').addEventListener('click', () => {
   download(`/api/v1/plans/${state.planId}/routes/${state.me.worker_id}.gpx`, `route-plan${state.planId}.gpx`, state.token).catch(fail);
@@ -407,6 +473,7 @@ $('load').addEventListener('click', () => {
   const id = Number($('planid').value);
   if (id) loadRoute(id).catch(fail);
 });
+$('loadtoday').addEventListener('click', () => loadToday().catch(fail));
 
 // ---- start ---------------------------------------------------------------------------
 $('tokenform').addEventListener('submit', (e) => {
@@ -416,8 +483,33 @@ $('tokenform').addEventListener('submit', (e) => {
   start().catch(fail);
 });
 
+/**
+ * signIn exchanges a one-time code from the link or QR code (?code=) for the worker's
+ * token, kept like a pasted one. The code leaves the address bar at once, used or not: it
+ * works only once, and a reload must not try it again.
+ */
+async function signIn() {
+  const url = new URL(location.href);
+  const code = url.searchParams.get('code');
+  if (!code) return;
+  url.searchParams.delete('code');
+  history.replaceState(null, '', url);
+  try {
+    const { json } = await api('/api/v1/signin', { method: 'POST', body: { code } });
+    state.token = json.token;
+    saveToken('worker', json.token);
+    announce($('today'), 'wk.signin.ok', {}, 'ok');
+  } catch (err) {
+    const key = err instanceof ApiError && err.status === 401 ? 'wk.signin.used' : 'wk.signin.fail';
+    announce($('status'), key, { detail: err.message }, 'error');
+    // Without a token the page opens on the token form: the reason goes at its top.
+    announce($('tokenerror'), key, { detail: err.message }, 'error');
+  }
+}
+
 async function start() {
   renderQueue();
+  await signIn();
   if (!state.token) { $('tokenform').hidden = false; return; }
   try {
     ({ json: state.me } = await api('/api/v1/me', { token: state.token }));
@@ -447,9 +539,23 @@ async function start() {
     window.gridsweep.map = map;
     drawRoute();
   })().catch(fail);
-  const plan = Number(new URL(location.href).searchParams.get('plan')) || Number(localStorage.getItem('gridsweep.worker.plan'));
+  positions ??= setupPositions({
+    toggle: $('gps-consent'), every: $('gps-every'), statusEl: $('gps-status'),
+    getToken: () => state.token, routeOpen: () => !!state.route,
+    onFix: (lonlat) => showPosition(lonlat, false), onChange: renderQueue,
+  });
+  const plan = Number(new URL(location.href).searchParams.get('plan'));
   if (plan) await loadRoute(plan);
+  else {
+    await loadToday();
+    // A newer publication for today replaces the route: the page looks again now and then.
+    if (!state.todayTimer) {
+      state.todayTimer = setInterval(syncToday, 5 * 60000);
+      window.addEventListener('online', syncToday);
+    }
+  }
   flush();
+  positions.flush();
   window.gridsweep.ready = true;
 }
 
@@ -460,5 +566,5 @@ if ('serviceWorker' in navigator) {
     .catch((err) => console.warn('service worker:', err.message));
 }
 
-setupLangSwitch($('lang'), () => { renderSteps(); renderSummary(); renderQueue(); });
+setupLangSwitch($('lang'), () => { renderSteps(); renderSummary(); renderQueue(); positions?.render(); });
 start().catch(fail);
