@@ -88,7 +88,7 @@ export function setupGrids(ctx) {
       el.style.borderColor = gridColor(i);
       el.textContent = gr.name;
       el.setAttribute('aria-hidden', 'true');
-      return new ctx.maplibregl.Marker({ element: el }).setLngLat(labelPoint(gr.geometry)).addTo(map);
+      return new ctx.maplibregl.Marker({ element: el, anchor: 'top', offset: [0, 4] }).setLngLat(labelPoint(gr.geometry)).addTo(map);
     });
   }
 
@@ -404,7 +404,8 @@ export function setupGrids(ctx) {
   return { areaChosen, planBody, refresh, render: () => { render(); drawPoints(); } };
 }
 
-// labelPoint is where a grid's name goes: the middle of its largest ring's bounding box.
+// labelPoint is where a grid's name goes: the middle of the top edge of its largest
+// ring's bounding box, inside the boundary and off the streets the routes fill.
 function labelPoint(geom) {
   const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
   let best = null;
@@ -415,5 +416,5 @@ function labelPoint(geom) {
     const a = (b[2] - b[0]) * (b[3] - b[1]);
     if (a > bestArea) { bestArea = a; best = b; }
   }
-  return best ? [(best[0] + best[2]) / 2, (best[1] + best[3]) / 2] : [0, 0];
+  return best ? [(best[0] + best[2]) / 2, best[3]] : [0, 0];
 }
