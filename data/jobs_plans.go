@@ -202,6 +202,17 @@ func (s *Store) SavePlanResult(ctx context.Context, id int64, routes []PlanRoute
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 			return classifyPgError(err)
 		}
+		// A re-plan keeps its locks locked: a block locked in the plan it re-plans (by
+		// PATCH, or named in its locks) that kept its worker stays locked here, so the
+		// next re-plan keeps it too.
+		if _, err := tx.Exec(ctx, `UPDATE plan_assignments pa SET locked = true
+			FROM plans p, plan_assignments prev
+			WHERE pa.plan_id = $1 AND p.id = $1 AND jsonb_typeof(p.params->'replan_of') = 'number'
+				AND prev.plan_id = (p.params->>'replan_of')::bigint AND prev.block_id = pa.block_id
+				AND prev.worker_id = pa.worker_id
+				AND (prev.locked OR COALESCE(p.params->'locks' @> to_jsonb(pa.block_id), false))`, id); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE plans SET status = 'done', stats = $2, finished_at = now(), updated_at = now(),
 			version = version + 1 WHERE id = $1`, id, string(st)); err != nil {
 			return err

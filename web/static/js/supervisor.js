@@ -4,6 +4,7 @@ import {
   ApiError, PALETTE, announce, api, apiAll, bboxOf, createMap, currentLang, download, formatDuration, formatKm,
   loadMapLibre, readEvents, saveBlob, saveToken, setupLangSwitch, t, tokenFor,
 } from './common.js';
+import { setupGrids } from './grids.js';
 import { setupLive } from './live.js';
 
 const $ = (id) => document.getElementById(id);
@@ -19,7 +20,9 @@ const state = {
   routes: new Map(), // worker id → FeatureCollection
   selected: new Set(),
   follow: null, // AbortController of the plan's event stream
+  picking: null, // a worker's start or end being placed on the map (grids.js)
 };
+let grids = null; // the grid panel and plan options (grids.js)
 // Tests and curious people read the console's state here.
 window.gridsweep = { state, routesDrawn: 0, planDone: 0, events: [] };
 
@@ -134,7 +137,7 @@ function addLayers(map) {
     paint: { 'circle-radius': 6, 'circle-color': '#0277bd', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
   });
   map.on('click', 'blocks', (e) => {
-    if (state.boxMode) return;
+    if (state.boxMode || state.picking) return;
     const f = e.features && e.features[0];
     if (f) toggleSelected([f.id]);
   });
@@ -261,6 +264,7 @@ function renderSelection() {
   const can = state.selected.size > 0 && state.plan && state.plan.status === 'done';
   for (const id of ['move', 'lock', 'unlock']) $(id).disabled = !can;
   $('selworker').disabled = !(state.plan && state.plan.status === 'done');
+  grids?.refresh();
 }
 
 function setupBoxSelect(map) {
@@ -346,6 +350,7 @@ async function chooseArea(id) {
   renderWorkers();
   renderSelection();
   live.areaChanged();
+  await grids.areaChosen(id);
   const remembered = new URL(location.href).searchParams.get('plan') || localStorage.getItem('gridsweep.plan.' + id);
   if (remembered) {
     $('planid').value = remembered;
@@ -385,9 +390,11 @@ function renderPlanStatus(progress) {
   renderSelection();
 }
 
-async function runPlan() {
+// runPlan starts a plan with the grid panel's options, or with extra instead (a re-plan).
+async function runPlan(extra) {
   const seconds = Math.max(1, Math.min(600, Number($('seconds').value) || 10));
-  const { json } = await api('/api/v1/plans', { token: state.token, method: 'POST', body: { area_id: state.areaId, seconds } });
+  const body = { area_id: state.areaId, seconds, ...(extra || grids.planBody()) };
+  const { json } = await api('/api/v1/plans', { token: state.token, method: 'POST', body });
   state.plan = json;
   $('planid').value = json.id;
   localStorage.setItem('gridsweep.plan.' + state.areaId, String(json.id));
@@ -617,6 +624,10 @@ async function start() {
     state.map = await createMap(maplibregl, $('map'), state.token, { extra: { localIdeographFontFamily: LOCAL_CJK_FONTS } });
     window.gridsweep.map = state.map;
     addLayers(state.map);
+    grids = setupGrids({
+      state, map: state.map, maplibregl, colorOf, fail, runPlan: (extra) => runPlan(extra).catch(fail),
+      workersChanged: () => renderWorkers(),
+    });
     live.mapReady();
     followTileChanges();
   }
@@ -665,6 +676,6 @@ window.addEventListener('pageshow', (e) => { if (e.persisted && state.map) follo
 // The day of the sweep (plan list, publishing, live progress, sign-in codes): live.js.
 const live = setupLive(state, { openPlan, fail });
 
-setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); });
+setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); grids?.render(); });
 setCoverageTiles();
 start().catch(fail);
