@@ -56,7 +56,7 @@ andorra:
 
 demo: build
 	@set -e; url="$$(scripts/postgis url)"; file="$$($(MAKE) -s andorra)"; \
-	DATABASE_URL="$$url" $(BIN) demo --osm "$$file"
+	DATABASE_URL="$$url" $(BIN) demo --osm "$$file" --time-zone Europe/Andorra
 
 lint: node-modules
 	gofmt -l . | (! grep .)

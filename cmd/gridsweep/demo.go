@@ -35,6 +35,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	halfSide := fs.Float64("half-side-m", 1000, "the demo community is a square this many metres either side of the densest streets")
 	seconds := fs.Float64("seconds", 20, "time budget of the demo plan")
 	noServe := fs.Bool("no-serve", false, "stop after planning (do not serve)")
+	timeZone := fs.String("time-zone", envOr("GRIDSWEEP_TIME_ZONE", api.DefaultTimeZone), "IANA zone of the demo community: the day its plan is published for (env GRIDSWEEP_TIME_ZONE)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +49,10 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageErrorf("--workers must be at least 1 (got %d)", *workers)
 	case *halfSide <= 0:
 		return usageErrorf("--half-side-m must be positive (got %v)", *halfSide)
+	}
+	loc, err := time.LoadLocation(*timeZone)
+	if err != nil || *timeZone == "" {
+		return usageErrorf("--time-zone %q is not an IANA zone name such as Europe/Andorra", *timeZone)
 	}
 	if !*noServe {
 		// Fail before the minute of importing and planning, not after it.
@@ -108,6 +113,17 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	areaID := res.Source.AreaID
+	// Published for today in the community's zone, so the worker's page opens the route
+	// without a plan number (as a street office would do each morning).
+	tz := loc.String()
+	if err := store.SetAreaTimeZone(ctx, areaID, &tz); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	pub, err := store.PublishPlan(ctx, data.PublishInput{PlanID: res.PlanID, AreaID: areaID, Date: time.Now().In(loc), TimeZone: tz})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "published plan %d for %s (%s)\n", res.PlanID, pub.Date, tz)
 
 	tokens := map[string]string{}
 	for _, p := range []data.NewTokenParams{
@@ -135,7 +151,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		tokens["supervisor"], tokens["worker"], tokens["viewer"])
 	fmt.Fprintf(stdout, "\npages:\n")
 	fmt.Fprintf(stdout, "  supervisor console  %s/supervisor?%s\n", base, q("token", tokens["supervisor"], "area", area, "plan", plan))
-	fmt.Fprintf(stdout, "  worker route        %s/worker?%s\n", base, q("token", tokens["worker"], "plan", plan))
+	fmt.Fprintf(stdout, "  worker route        %s/worker?%s  (today's published route)\n", base, q("token", tokens["worker"]))
 	fmt.Fprintf(stdout, "  dashboard embed     %s/embed?%s\n", base, q("layer", "coverage", "area", area, "token", tokens["viewer"]))
 	fmt.Fprintf(stdout, "  embed snippet       %s/embed/snippet\n", base)
 	fmt.Fprintf(stdout, "  API                 %s/api/v1/openapi.json  (Authorization: Bearer TOKEN)\n", base)
@@ -144,7 +160,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "\nCtrl-C stops the server.")
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return serveStore(ctx, store, serveConfig{Addr: *addr, PlanWorkers: 1, Options: api.Options{Logger: log}}, stdout)
+	return serveStore(ctx, store, serveConfig{Addr: *addr, PlanWorkers: 1, Options: api.Options{Logger: log, TimeZone: tz}}, stdout)
 }
 
 // demoPlan plans the demo community's streets among its workers, each in their own grid,

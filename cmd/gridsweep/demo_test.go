@@ -18,12 +18,12 @@ func TestDemoCommand(t *testing.T) {
 	t.Parallel()
 	url := datatest.NewDatabase(t)
 	args := []string{"demo", "--database-url", url, "--osm", fixture.SharedData(t, "osm/beijing-haidian/map.osm"),
-		"--workers", "6", "--seconds", "3", "--half-side-m", "400", "--no-serve"}
+		"--workers", "6", "--seconds", "3", "--half-side-m", "400", "--time-zone", "Asia/Shanghai", "--no-serve"}
 	code, stdout, stderr := gridsweep(args...)
 	if code != 0 {
 		t.Fatalf("demo: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"OpenStreetMap contributors", "inserted", "demo community", "supervisor console", "/worker?plan=", "/embed?area="} {
+	for _, want := range []string{"OpenStreetMap contributors", "inserted", "demo community", "supervisor console", "published plan", "/worker?token=", "/embed?area="} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
@@ -38,7 +38,7 @@ func TestDemoCommand(t *testing.T) {
 
 	ctx := context.Background()
 	conn := datatest.Connect(t, url)
-	var grids, workers, inGrid, assigned, tokens, statsGrids int
+	var grids, workers, inGrid, assigned, tokens, statsGrids, published int
 	var status string
 	if err := conn.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM areas a JOIN areas p ON p.id = a.parent_id WHERE p.source_id = 'demo:community' AND a.kind = 'grid'),
@@ -49,12 +49,20 @@ func TestDemoCommand(t *testing.T) {
 		(SELECT count(*) FROM plan_assignments WHERE plan_id = $1),
 		(SELECT status FROM plans WHERE id = $1),
 		(SELECT count(*) FROM api_tokens),
-		(SELECT jsonb_array_length(stats->'grids') FROM plans WHERE id = $1)`, m[1]).Scan(&grids, &workers, &inGrid, &assigned, &status, &tokens, &statsGrids); err != nil {
+		(SELECT jsonb_array_length(stats->'grids') FROM plans WHERE id = $1),
+		(SELECT count(*) FROM plan_publications WHERE plan_id = $1 AND time_zone = 'Asia/Shanghai'
+			AND day = (now() AT TIME ZONE 'Asia/Shanghai')::date)`, m[1]).Scan(&grids, &workers, &inGrid, &assigned, &status, &tokens, &statsGrids, &published); err != nil {
 		t.Fatal(err)
 	}
 	if grids != 4 || workers != 6 || inGrid != 6 || status != "done" || tokens != 3 || m[2] != strconv.Itoa(assigned) || statsGrids != 4 {
 		t.Errorf("stored: %d grids, %d workers (%d starting inside their grid), %d assignments (covered %s), plan %s, %d tokens, %d grids planned; want 4, 6 (6), all, done, 3, 4",
 			grids, workers, inGrid, assigned, m[2], status, tokens, statsGrids)
+	}
+	if published != 1 {
+		t.Errorf("the demo plan is published for today %d times, want once (the worker page opens it without a plan number)", published)
+	}
+	if strings.Contains(stdout, "/worker?plan=") {
+		t.Errorf("the worker URL names a plan; it should open today's published route")
 	}
 	for _, want := range []string{"deadhead", "longest/mean", "lower bound"} {
 		if !strings.Contains(stdout, want) {
