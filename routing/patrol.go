@@ -440,7 +440,8 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 		}
 	}
 	// The budget: improvement rounds until 45 % of it, then piece merging, boundary
-	// moves and merging again until 85 %; the rest is left for writing the results.
+	// moves and merging again until 85 %, perturbed boundary moves (polish) until 90 %;
+	// the rest is left for writing the results.
 	p.setPhase(0.45)
 	for round := 0; round < 6 && !p.outOfTime(ctx); round++ {
 		before := bestScore
@@ -496,6 +497,10 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 		consider(cand)
 	}
 	merge(0.85, false)
+	// The greedy steps above end as soon as one pass finds nothing; the time left until
+	// 90 % goes to perturb-and-rebalance rounds around the longest route.
+	p.setPhase(0.9)
+	best, bestScore = p.polish(ctx, best, bestScore)
 	// The best plan may come straight from a cut, whose routes follow the giant tour:
 	// re-route every territory on its own once more (never longer, often shorter).
 	// This pass runs whatever the clock says (it takes a small part of a first round).
