@@ -3,7 +3,6 @@ package routing
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -54,30 +53,15 @@ func SpreadStarts(net *geo.Network, area orb.Geometry, k int) ([]orb.Point, erro
 		return nil, badInput("spread starts: no block has its midpoint in the area")
 	}
 	w := NewWalker(net)
-	// Starts are nodes inside the area: a block whose midpoint is in the grid may end
-	// across its boundary, and a worker told to start in their grid should. Only when no
-	// node of the grid's blocks lies inside (one long block crossing it) do outside ends
-	// count.
 	var nodes []int
 	seen := map[int]bool{}
-	inside := map[int]bool{}
 	for _, b := range blocks {
 		for _, v := range []int{net.Edges[b].From, net.Edges[b].To} {
 			if !seen[v] {
 				seen[v] = true
-				if gridContains(area, bound, net.Nodes[v].Point) {
-					inside[v] = true
-					nodes = append(nodes, v)
-				}
+				nodes = append(nodes, v)
 			}
 		}
-	}
-	if len(nodes) == 0 {
-		for v := range seen {
-			inside[v] = true
-			nodes = append(nodes, v)
-		}
-		slices.Sort(nodes)
 	}
 	centroid := func(bs []int) orb.Point {
 		var x, y, wt float64
@@ -105,7 +89,7 @@ func SpreadStarts(net *geo.Network, area orb.Geometry, k int) ([]orb.Point, erro
 	}
 
 	// 1. Farthest-point seeding by walking distance.
-	starts := []int{nearestOf(blocks, centroid(blocks), func(v int) bool { return inside[v] })}
+	starts := []int{nearestOf(blocks, centroid(blocks), func(int) bool { return true })}
 	near := w.g.shortest(starts[0], false, nil).dist
 	for len(starts) < k {
 		next, far := nodes[0], int64(-1)
@@ -147,7 +131,7 @@ func SpreadStarts(net *geo.Network, area orb.Geometry, k int) ([]orb.Point, erro
 				continue // a repeated start (more starts than places): it stays
 			}
 			// Two workers never pile onto one node while the cluster has another.
-			v := nearestOf(cl, centroid(cl), func(v int) bool { return v == starts[i] || (inside[v] && taken[v] == 0) })
+			v := nearestOf(cl, centroid(cl), func(v int) bool { return v == starts[i] || taken[v] == 0 })
 			if v >= 0 && v != starts[i] {
 				taken[starts[i]]--
 				taken[v]++

@@ -143,24 +143,3 @@ func netBound(net *geo.Network) orb.Bound {
 	}
 	return b
 }
-
-// A grid whose boundary cuts blocks (their midpoints inside, one end outside) still gets
-// starts inside it: a worker told to start in their grid does.
-func TestSpreadStartsInsideTheGrid(t *testing.T) {
-	net := gridNetwork(t, 11, 11, 60)
-	whole := netBound(net)
-	// A strip around the middle column: its east edge cuts the east-west blocks to the
-	// next column just past their midpoints, whose east ends lie outside.
-	lon := func(f float64) float64 { return whole.Min[0] + (whole.Max[0]-whole.Min[0])*f }
-	area := orb.Polygon{{{lon(0.48), whole.Min[1] - 1e-4}, {lon(0.56), whole.Min[1] - 1e-4},
-		{lon(0.56), whole.Max[1] + 1e-4}, {lon(0.48), whole.Max[1] + 1e-4}, {lon(0.48), whole.Min[1] - 1e-4}}}
-	starts, err := SpreadStarts(net, area, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range starts {
-		if !gridContains(area, area.Bound(), s) {
-			t.Errorf("start %v lies outside the grid", s)
-		}
-	}
-}
