@@ -161,9 +161,19 @@ func (p *planner) assignGrids() {
 		bounds[i] = g.Area.Bound()
 		p.gridNames = append(p.gridNames, g.Name)
 	}
+	p.unrequired = make([]int, len(p.opt.Grids))
 	for b := range p.blockGrid {
 		p.blockGrid[b] = -1
 		if !p.required[b] {
+			if p.in.Required != nil {
+				mid := BlockMidpoint(p.net, b)
+				for i, g := range p.opt.Grids {
+					if gridContains(g.Area, bounds[i], mid) {
+						p.unrequired[i]++
+						break
+					}
+				}
+			}
 			continue
 		}
 		mid := BlockMidpoint(p.net, b)
@@ -189,7 +199,8 @@ func (p *planner) workerGrid(w int) int {
 }
 
 // checkGridStaffing returns the error for a grid with blocks and no workers, or a worker
-// whose grid has no blocks.
+// whose grid has no blocks (its workers are idle when the grid has streets but none the
+// plan requires).
 func (p *planner) checkGridStaffing() error {
 	blocks := make([]int, len(p.gridNames))
 	for _, g := range p.blockGrid {
@@ -207,7 +218,9 @@ func (p *planner) checkGridStaffing() error {
 		}
 	}
 	for w := 0; w < p.opt.Workers; w++ {
-		if g := p.workerGrid(w); blocks[g] == 0 {
+		// A grid whose streets the plan's selection left out (a campaign with no stop
+		// there) leaves its workers idle; a grid with no streets at all is a mistake.
+		if g := p.workerGrid(w); blocks[g] == 0 && (g >= len(p.unrequired) || p.unrequired[g] == 0) {
 			return badInput("%s belongs to grid %q, which has no required blocks", p.opt.workerName(w), p.gridNames[g])
 		}
 	}
@@ -297,6 +310,12 @@ func (p *planner) gridCentre(g int) int {
 				nodes = append(nodes, v)
 			}
 		}
+	}
+	if len(nodes) == 0 {
+		// A grid with nothing required in this plan: its idle workers wait at the street
+		// node nearest the grid's middle.
+		v, _ := p.net.NearestNode(p.opt.Grids[g].Area.Bound().Center(), nil)
+		return v
 	}
 	rng := rand.New(rand.NewPCG(uint64(p.opt.Seed), uint64(g)+1))
 	const sample = 48

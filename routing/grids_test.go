@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -387,5 +388,44 @@ func TestReplanKeepsGrids(t *testing.T) {
 	}
 	if pl.LowerBound > pl.Makespan {
 		t.Errorf("lower bound %v above the makespan %v", pl.LowerBound, pl.Makespan)
+	}
+}
+
+// A plan of a selection of blocks (a campaign's stops) that leaves one grid without any
+// required block: that grid's workers are idle, the other grid is planned as usual.
+func TestPlanGridWithNothingRequired(t *testing.T) {
+	tg := newTwoGrids(t)
+	grids := []Grid{{"West", tg.west}, {"East", tg.east}}
+	westOnly := func(b int) bool { return tg.expectedGrid(b, []string{"West", "East"}) == 0 }
+	pw := []WorkerParams{{Grid: 0}, {Grid: 1, Name: "Idle"}}
+	pl, err := PlanRoutes(context.Background(), PlanInput{Network: tg.net, Required: westOnly},
+		PlanOptions{Workers: 2, Seconds: 1, Seed: 1, Grids: grids, PerWorker: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.BlocksCovered != pl.BlocksRequired || pl.BlocksRequired == 0 {
+		t.Errorf("covered %d of %d required blocks", pl.BlocksCovered, pl.BlocksRequired)
+	}
+	for _, r := range pl.Routes {
+		switch {
+		case r.Worker == 1 && len(r.Blocks) != 0:
+			t.Errorf("the East worker serves %d blocks; East has none required", len(r.Blocks))
+		case r.Worker == 0 && len(r.Blocks) != pl.BlocksRequired:
+			t.Errorf("the West worker serves %d of %d blocks", len(r.Blocks), pl.BlocksRequired)
+		}
+	}
+	rep := pl.Report(0)
+	if len(rep.Grids) != 2 || rep.Grids[1].BlocksRequired != 0 || rep.Grids[1].LowerBoundS != 0 || rep.LowerBoundS > rep.MakespanS {
+		t.Errorf("report grids %+v, lower bound %v, makespan %v", rep.Grids, rep.LowerBoundS, rep.MakespanS)
+	}
+	if _, err := json.Marshal(rep); err != nil {
+		t.Errorf("report: %v", err)
+	}
+	// A grid with no streets at all is still a mistake that names the worker.
+	lake := orb.Polygon{{{20, 50}, {20.1, 50}, {20.1, 50.1}, {20, 50.1}, {20, 50}}}
+	_, err = PlanRoutes(context.Background(), PlanInput{Network: tg.net, Required: westOnly},
+		PlanOptions{Workers: 2, Seconds: 1, Grids: []Grid{grids[0], {"Lake", lake}}, PerWorker: []WorkerParams{{Grid: 0}, {Grid: 1, Name: "Wang Fang"}}})
+	if !errors.Is(err, ErrBadPlanInput) || !strings.Contains(err.Error(), `worker "Wang Fang"`) {
+		t.Errorf("err = %v, want one naming the worker in the empty grid", err)
 	}
 }

@@ -44,6 +44,9 @@ type planner struct {
 	// has one name per grid (WholeNetworkGrid without grids).
 	blockGrid []int
 	gridNames []string
+	// unrequired counts, per grid, its blocks that PlanInput.Required left out (a
+	// campaign's plan): such a grid's workers are idle, not a mistake.
+	unrequired []int
 	// grpWorkers and grpBlocks are the groups (see groups).
 	grpWorkers, grpBlocks [][]int
 	began                 time.Time
