@@ -197,6 +197,11 @@ func TestConsoleGridsInBrowser(t *testing.T) {
 	if s := evalJS[string](b, fmt.Sprintf(`document.querySelector('#gridlist section[data-grid="%d"] .gridfacts').textContent`, east)); !strings.Contains(s, "lower bound") {
 		t.Errorf("East's figures after the plan: %q", s)
 	}
+	// The status line gives the stored plan's longest route and bound (the search's
+	// running best can differ from the routes drawn).
+	if s := evalJS[string](b, `document.getElementById('planstatus').textContent`); !strings.Contains(s, "lower bound") || strings.Contains(s, "best longest route") {
+		t.Errorf("plan status after the plan: %q", s)
+	}
 	// Ada and Abe had no start of their own: the planner's choice is drawn and named.
 	if n := evalJS[int](b, `window.gridsweep.map.queryRenderedFeatures({layers: ['starts-chosen']}).length`); n != 2 {
 		t.Errorf("%d chosen starts drawn, want 2 (Ada's and Abe's)", n)

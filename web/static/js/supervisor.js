@@ -375,7 +375,14 @@ function renderPlanStatus(progress) {
   }
   let text = t('sup.plan.status', { id: p.id, status: t('status.' + p.status) });
   const pr = progress || p.progress || {};
-  if (pr.best_makespan_s) text += ' — ' + t('sup.plan.best', { t: formatDuration(pr.best_makespan_s), e: pr.elapsed_s ?? 0 });
+  const st = p.stats || {};
+  if (p.status === 'done' && st.makespan_s) {
+    // The stored plan's own figures: the search's running best is priced before the
+    // final re-routing and can differ from the routes shown.
+    text += ' — ' + t('sup.plan.final', { t: formatDuration(st.makespan_s), lb: formatDuration(st.lower_bound_s || 0) });
+  } else if (pr.best_makespan_s) {
+    text += ' — ' + t('sup.plan.best', { t: formatDuration(pr.best_makespan_s), e: pr.elapsed_s ?? 0 });
+  }
   if (p.status === 'failed') text = t('sup.plan.failed', { error: p.error || '' });
   $('planstatus').textContent = text;
   const seconds = (p.params && p.params.seconds) || Number($('seconds').value) || 10;
