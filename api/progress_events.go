@@ -29,8 +29,7 @@ type progressHub struct {
 	// ready is closed once LISTEN is first in effect.
 	ready     chan struct{}
 	readyOnce sync.Once
-	mu        sync.Mutex
-	subs      map[chan data.ProgressChange]struct{}
+	changes   broadcast[data.ProgressChange]
 }
 
 func (s *server) progressSubscribe() (<-chan data.ProgressChange, func()) {
@@ -38,7 +37,10 @@ func (s *server) progressSubscribe() (<-chan data.ProgressChange, func()) {
 	h.once.Do(func() {
 		h.ready = make(chan struct{})
 		go func() {
-			err := s.store.ListenProgress(context.Background(), h.publish, func() {
+			err := s.store.ListenProgress(context.Background(), func(c data.ProgressChange) {
+				// A full stream gets All, which only costs a recount.
+				h.changes.publish(c, data.ProgressChange{All: true})
+			}, func() {
 				h.readyOnce.Do(func() { close(h.ready) })
 			})
 			if err != nil {
@@ -46,38 +48,7 @@ func (s *server) progressSubscribe() (<-chan data.ProgressChange, func()) {
 			}
 		}()
 	})
-	ch := make(chan data.ProgressChange, 16)
-	h.mu.Lock()
-	if h.subs == nil {
-		h.subs = map[chan data.ProgressChange]struct{}{}
-	}
-	h.subs[ch] = struct{}{}
-	h.mu.Unlock()
-	return ch, func() {
-		h.mu.Lock()
-		delete(h.subs, ch)
-		h.mu.Unlock()
-	}
-}
-
-// publish never blocks the listener: a full stream gets All, which only costs a recount.
-func (h *progressHub) publish(c data.ProgressChange) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for ch := range h.subs {
-		select {
-		case ch <- c:
-		default:
-			select {
-			case <-ch:
-			default:
-			}
-			select {
-			case ch <- data.ProgressChange{All: true}:
-			default:
-			}
-		}
-	}
+	return h.changes.subscribe(16)
 }
 
 // handlePlanProgressEvents streams a plan's progress as Server-Sent Events: an "progress"

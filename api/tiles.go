@@ -60,7 +60,7 @@ type tileService struct {
 	// gzips holds *gzip.Writer at BestSpeed.
 	gzips sync.Pool
 	// events fans changes out to /tiles/events streams.
-	events tileBroadcast
+	events broadcast[data.TileChange]
 }
 
 // registerTiles adds the tile routes to r and starts the cache's LISTEN loop, which ends
@@ -90,7 +90,7 @@ func (ts *tileService) listen(ready func()) {
 			ts.cache.Invalidate(ts.layers.stale(c.Layers), c.Boxes)
 		}
 		// After the cache: a dashboard that refetches at once gets the new tile.
-		ts.events.publish(c)
+		ts.events.publish(c, data.TileChange{All: true})
 	}, func() {
 		ts.listening.Store(true)
 		if ready != nil {

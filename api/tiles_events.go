@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
-	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/geo"
 )
 
@@ -19,48 +17,6 @@ type tileChangeEvent struct {
 	Layers []string     `json:"layers,omitempty"`
 	Boxes  [][4]float64 `json:"boxes,omitempty"`
 	All    bool         `json:"all,omitempty"`
-}
-
-// tileBroadcast fans tile changes out to the open event streams of this replica.
-type tileBroadcast struct {
-	mu   sync.Mutex
-	subs map[chan data.TileChange]struct{}
-}
-
-func (b *tileBroadcast) subscribe() (<-chan data.TileChange, func()) {
-	ch := make(chan data.TileChange, 64)
-	b.mu.Lock()
-	if b.subs == nil {
-		b.subs = map[chan data.TileChange]struct{}{}
-	}
-	b.subs[ch] = struct{}{}
-	b.mu.Unlock()
-	return ch, func() {
-		b.mu.Lock()
-		delete(b.subs, ch)
-		b.mu.Unlock()
-	}
-}
-
-// publish never blocks the listener: a stream too slow to take a change gets "all" next
-// time it has room, which loses nothing but precision.
-func (b *tileBroadcast) publish(c data.TileChange) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for ch := range b.subs {
-		select {
-		case ch <- c:
-		default:
-			select {
-			case <-ch: // drop the oldest to make room for "all"
-			default:
-			}
-			select {
-			case ch <- data.TileChange{All: true}:
-			default:
-			}
-		}
-	}
 }
 
 // handleTileEvents streams tile changes as Server-Sent Events ("tiles" events with a
@@ -75,7 +31,7 @@ func (ts *tileService) handleTileEvents(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	changes, unsubscribe := ts.events.subscribe()
+	changes, unsubscribe := ts.events.subscribe(64)
 	defer unsubscribe()
 
 	rc := http.NewResponseController(w)
