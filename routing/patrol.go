@@ -402,7 +402,7 @@ func (p *planner) newRoute(w int) *Route {
 // first: makespan/mean at most 1.05; then the shortest longest route; then the total).
 func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) ([]*Route, error) {
 	depot := p.starts[workers[0]]
-	giant, err := p.g.postmanTour(ctx, blocks, depot, p.opt.Threads, true)
+	giant, err := p.g.postmanTour(ctx, blocks, depot, p.opt.Threads)
 	if err != nil {
 		return nil, fmt.Errorf("plan: giant tour: %w", err)
 	}

@@ -23,7 +23,7 @@ func TestRebalanceGivesIdleWorkerWork(t *testing.T) {
 	}
 	ctx := context.Background()
 	busy, idle := p.newRoute(0), p.newRoute(1)
-	if busy.Walk, err = p.tourFor(ctx, all, 0, 1, false); err != nil {
+	if busy.Walk, err = p.tourFor(ctx, all, 0, 1); err != nil {
 		t.Fatal(err)
 	}
 	tr := p.newTerritories([]*Route{busy, idle})

@@ -81,7 +81,7 @@ func (t *territories) rerouteUntil(ctx context.Context, which []int, deadline ti
 				if ctx.Err() != nil || time.Now().After(deadline) {
 					continue
 				}
-				w, err := t.p.tourFor(ctx, blocks, t.routes[ri].Worker, 1, false)
+				w, err := t.p.tourFor(ctx, blocks, t.routes[ri].Worker, 1)
 				if err != nil {
 					continue
 				}

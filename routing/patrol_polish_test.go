@@ -26,7 +26,7 @@ func TestPolishAfterRebalance(t *testing.T) {
 	}
 	ctx := context.Background()
 	routes := []*Route{p.newRoute(0), p.newRoute(1), p.newRoute(2)}
-	if routes[0].Walk, err = p.tourFor(ctx, all, 0, 1, false); err != nil {
+	if routes[0].Walk, err = p.tourFor(ctx, all, 0, 1); err != nil {
 		t.Fatal(err)
 	}
 	tr := p.newTerritories(routes)

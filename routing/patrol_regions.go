@@ -85,7 +85,7 @@ func (p *planner) regionRoutes(ctx context.Context, workers, blocks []int) []*Ro
 	for i, w := range workers {
 		routes[i] = p.newRoute(w)
 		if len(owner[w]) > 0 {
-			walk, err := p.tourFor(ctx, owner[w], w, p.opt.Threads, false)
+			walk, err := p.tourFor(ctx, owner[w], w, p.opt.Threads)
 			if err != nil {
 				return nil // a region its worker cannot serve: no candidate
 			}
@@ -222,7 +222,7 @@ func (p *planner) seededRoutes(ctx context.Context, gp *groupPlan, blocks []int)
 	for i, w := range ws {
 		routes[i] = p.newRoute(w)
 		if len(owner[w]) > 0 {
-			walk, err := p.tourFor(ctx, owner[w], w, p.opt.Threads, false)
+			walk, err := p.tourFor(ctx, owner[w], w, p.opt.Threads)
 			if err != nil {
 				return nil
 			}

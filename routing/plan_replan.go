@@ -227,7 +227,7 @@ func (p *planner) routeTerritories(ctx context.Context, owner []int) ([]*Route, 
 	for w := 0; w < k; w++ {
 		routes[w] = p.newRoute(w)
 		if len(byWorker[w]) > 0 {
-			walk, err := p.tourFor(ctx, byWorker[w], w, p.opt.Threads, false)
+			walk, err := p.tourFor(ctx, byWorker[w], w, p.opt.Threads)
 			if err != nil {
 				return nil, fmt.Errorf("re-plan %s: %w", p.opt.workerName(w), err)
 			}

@@ -14,11 +14,7 @@ import (
 // every edge is required the walk is an optimal Chinese postman tour, whatever the number
 // of odd nodes: optimal in length when the graph knows its edge lengths, else in travel
 // time. Directed edges are treated as undirected: callers use it for pedestrians only.
-//
-// wide is ignored (it chose between a full and a bounded matching, and the matching is
-// now exact either way); it stays until the callers drop it.
-func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threads int, wide bool) ([]Move, error) {
-	_ = wide
+func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threads int) ([]Move, error) {
 	if len(req) == 0 {
 		return nil, nil
 	}

@@ -105,7 +105,7 @@ func TestPostmanTourHelsinkiOptimum(t *testing.T) {
 		t.Fatalf("largest component has %d blocks, %.1f m; want 4429 blocks, 88.47 km", len(req), serveM)
 	}
 	depot := net.Edges[req[0]].From
-	walk, err := g.postmanTour(context.Background(), req, depot, 2, true)
+	walk, err := g.postmanTour(context.Background(), req, depot, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func BenchmarkPostmanTourHelsinki(b *testing.B) {
 	b.ResetTimer()
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
 	for i := 0; i < b.N; i++ {
-		if _, err := g.postmanTour(context.Background(), req, depot, 2, true); err != nil {
+		if _, err := g.postmanTour(context.Background(), req, depot, 2); err != nil {
 			b.Fatal(err)
 		}
 	}

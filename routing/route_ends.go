@@ -7,8 +7,8 @@ import (
 
 // tourFor is worker w's walk over blocks: a postman tour from their start, ended as
 // they asked (see endWalk).
-func (p *planner) tourFor(ctx context.Context, blocks []int, w, threads int, wide bool) ([]Move, error) {
-	walk, err := p.g.postmanTour(ctx, blocks, p.starts[w], threads, wide)
+func (p *planner) tourFor(ctx context.Context, blocks []int, w, threads int) ([]Move, error) {
+	walk, err := p.g.postmanTour(ctx, blocks, p.starts[w], threads)
 	if err != nil || p.endKind[w] == EndAtStart || len(walk) == 0 {
 		return walk, err
 	}

@@ -36,7 +36,7 @@ func (p *planner) sweep(ctx context.Context) (*Plan, error) {
 	routes := make([]*Route, p.opt.Workers)
 	for gi := range workers {
 		depot := p.starts[workers[gi][0]]
-		giant, err := p.g.postmanTour(ctx, blocks[gi], depot, p.opt.Threads, true)
+		giant, err := p.g.postmanTour(ctx, blocks[gi], depot, p.opt.Threads)
 		if err != nil {
 			return nil, fmt.Errorf("plan: giant tour: %w", err)
 		}

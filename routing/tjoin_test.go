@@ -215,7 +215,7 @@ func TestPostmanTourExactOnRandomNetworks(t *testing.T) {
 				g.lengthMM = nil
 			}
 			w := g.deadheadWeights()
-			walk, err := g.postmanTour(context.Background(), req, depot, 2, false)
+			walk, err := g.postmanTour(context.Background(), req, depot, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,7 +249,7 @@ func TestPostmanTourRuralPieces(t *testing.T) {
 		}
 	}
 	sort.Ints(req)
-	walk, err := g.postmanTour(context.Background(), req, 0, 1, false)
+	walk, err := g.postmanTour(context.Background(), req, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
