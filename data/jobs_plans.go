@@ -301,25 +301,11 @@ type PlanData struct {
 // workers of area and the areas below it, in id order.
 func (s *Store) LoadPlanData(ctx context.Context, area int64) (PlanData, error) {
 	var d PlanData
-	rows, err := s.pool.Query(ctx, `
-		SELECT b.id, b.source_id, b.way_id, b.from_node, b.to_node, ST_AsBinary(b.geom), b.length_m, b.highway, b.name, b.oneway
-		FROM blocks b, areas a WHERE a.id = $1 AND b.geom && a.geom AND ST_Intersects(b.geom, a.geom) ORDER BY b.id`, area)
-	if err != nil {
+	var err error
+	if d.Blocks, d.BlockIDs, err = s.areaBlocks(ctx, area); err != nil {
 		return d, fmt.Errorf("plan data of area %d: %w", area, err)
 	}
-	for rows.Next() {
-		var b geo.Block
-		var id int64
-		if err := rows.Scan(&id, &b.SourceID, &b.WayID, &b.From, &b.To, ewkb.Scanner(&b.Geometry), &b.LengthM, &b.Highway, &b.Name, &b.Oneway); err != nil {
-			rows.Close()
-			return d, fmt.Errorf("plan data of area %d: blocks: %w", area, err)
-		}
-		d.Blocks, d.BlockIDs = append(d.Blocks, b), append(d.BlockIDs, id)
-	}
-	if err := rows.Err(); err != nil {
-		return d, fmt.Errorf("plan data of area %d: blocks: %w", area, err)
-	}
-	rows, err = s.pool.Query(ctx, `
+	rows, err := s.pool.Query(ctx, `
 		SELECT p.source_id, p.name, p.category, p.kind, p.address, ST_AsBinary(p.geom)
 		FROM shops p, areas a WHERE a.id = $1 AND ST_Intersects(p.geom, a.geom) ORDER BY p.id`, area)
 	if err != nil {
