@@ -62,8 +62,7 @@ func normalizeOrigin(raw string) (string, error) {
 }
 
 // CreateTokenForOrigins creates a viewer token (as CreateToken) that only the given
-// browser origins may use and frame; none means any origin. The secret is returned only
-// once the origins are stored, so a failure in between leaves a token nobody holds.
+// browser origins may use and frame; none means any origin.
 func (s *Store) CreateTokenForOrigins(ctx context.Context, p NewTokenParams, origins []string) (string, Token, error) {
 	origins, err := NormalizeOrigins(origins)
 	if err != nil {
@@ -72,15 +71,8 @@ func (s *Store) CreateTokenForOrigins(ctx context.Context, p NewTokenParams, ori
 	if len(origins) > 0 && p.Role != RoleViewer {
 		return "", Token{}, fmt.Errorf("create token: origins are for viewer tokens, not %s tokens", p.Role)
 	}
-	secret, tok, err := s.CreateToken(ctx, p)
-	if err != nil || len(origins) == 0 {
-		return secret, tok, err
-	}
-	if _, err := s.pool.Exec(ctx, `UPDATE api_tokens SET origins = $2 WHERE id = $1`, tok.ID, origins); err != nil {
-		_, _ = s.pool.Exec(ctx, `DELETE FROM api_tokens WHERE id = $1`, tok.ID)
-		return "", Token{}, fmt.Errorf("create token: store origins: %w", err)
-	}
-	return secret, tok, nil
+	p.Origins = origins
+	return s.CreateToken(ctx, p)
 }
 
 // TokenOrigins lists the origins token id is limited to (empty: any).

@@ -53,6 +53,9 @@ type NewTokenParams struct {
 	// expire after DefaultWorkerTokenTTL unless NoExpiry is set.
 	ExpiresAt *time.Time
 	NoExpiry  bool
+	// Origins are the browser origins that alone may use a viewer token (normalised, see
+	// NormalizeOrigins; CreateTokenForOrigins checks them); none means any.
+	Origins []string
 }
 
 // CreateToken makes a random 32-byte token, stores its SHA-256 and returns the secret,
@@ -93,15 +96,16 @@ func (s *Store) CreateToken(ctx context.Context, p NewTokenParams) (string, Toke
 		}
 	}
 	t := Token{Role: p.Role, AreaID: p.AreaID, WorkerID: p.WorkerID, Label: p.Label}
+	origins := p.Origins
+	if origins == nil {
+		origins = []string{}
+	}
 	err := s.pool.QueryRow(ctx, `
-		INSERT INTO api_tokens (hash, role, area_id, worker_id, label)
-		VALUES ($1, $2, $3, NULLIF($4, 0::bigint), $5) RETURNING id`,
-		hash[:], p.Role, p.AreaID, p.WorkerID, p.Label).Scan(&t.ID)
+		INSERT INTO api_tokens (hash, role, area_id, worker_id, label, expires_at, origins)
+		VALUES ($1, $2, $3, NULLIF($4, 0::bigint), $5, $6, $7) RETURNING id, expires_at`,
+		hash[:], p.Role, p.AreaID, p.WorkerID, p.Label, tokenExpiry(p, time.Now()), origins).Scan(&t.ID, &t.ExpiresAt)
 	if err != nil {
 		return "", Token{}, fmt.Errorf("create token: %w", classifyPgError(err))
-	}
-	if err := s.setTokenExpiry(ctx, &t, p); err != nil {
-		return "", Token{}, err
 	}
 	return secret, t, nil
 }

@@ -9,23 +9,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// setTokenExpiry stores the expiry of a token just inserted. It runs before the secret
-// leaves CreateToken, so nobody can use the token in between; if it fails the token is
-// deleted rather than left without its expiry.
-func (s *Store) setTokenExpiry(ctx context.Context, t *Token, p NewTokenParams) error {
-	exp := p.ExpiresAt
-	if exp == nil && p.Role == RoleWorker && !p.NoExpiry {
-		e := time.Now().Add(DefaultWorkerTokenTTL)
-		exp = &e
+// tokenExpiry is when a new token ends: the expiry asked for, else DefaultWorkerTokenTTL
+// from now for a worker token (unless NoExpiry), else never (nil).
+func tokenExpiry(p NewTokenParams, now time.Time) *time.Time {
+	if p.ExpiresAt == nil && p.Role == RoleWorker && !p.NoExpiry {
+		e := now.Add(DefaultWorkerTokenTTL)
+		return &e
 	}
-	if exp == nil {
-		return nil
-	}
-	if err := s.pool.QueryRow(ctx, `UPDATE api_tokens SET expires_at = $2 WHERE id = $1 RETURNING expires_at`, t.ID, *exp).Scan(&t.ExpiresAt); err != nil {
-		_, _ = s.pool.Exec(context.WithoutCancel(ctx), `DELETE FROM api_tokens WHERE id = $1`, t.ID)
-		return fmt.Errorf("create token: set expiry: %w", err)
-	}
-	return nil
+	return p.ExpiresAt
 }
 
 // TokenRecord is a token as a list shows it: its scope and state, never its secret.
