@@ -40,20 +40,30 @@ type candidatePair struct {
 
 // exactPairing is an optimal pairing of nodes with its proof.
 type exactPairing struct {
-	pairs  [][2]int // node ids
-	cost   int64    // total distance, in the weights' unit
-	rounds int      // blossom runs (1 when the first candidates sufficed)
-	edges  int      // candidate pairs in the last run
-	duals  *matching.Duals
+	pairs [][2]int // node ids
+	// exposed are the nodes left unpaired (matched to a free slot, see exactPairsFree).
+	exposed []int
+	cost    int64 // total distance, in the weights' unit
+	rounds  int   // blossom runs (1 when the first candidates sufficed)
+	edges   int   // candidate pairs in the last run
+	duals   *matching.Duals
 }
 
 // exactPairs returns a minimum total distance perfect matching of nodes (distinct node
 // ids, an even number of them) under shortest-path distances with edge weights w, the
 // graph taken as undirected.
 func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, threads int) (*exactPairing, error) {
+	return g.exactPairsFree(ctx, nodes, 0, w, threads)
+}
+
+// exactPairsFree is exactPairs where up to free of the nodes may stay unpaired at no cost
+// (len(nodes)+free even): the free slots are extra vertices at distance zero from every
+// node and from each other. It prices walks with loose ends: an open route may end at any
+// node, so one of its odd nodes needs no partner (a T-join with exposed nodes).
+func (g *planGraph) exactPairsFree(ctx context.Context, nodes []int, free int, w []int64, threads int) (*exactPairing, error) {
 	n := len(nodes)
-	if n%2 == 1 {
-		return nil, fmt.Errorf("exact matching: %d nodes, want an even number", n)
+	if free < 0 || (n+free)%2 == 1 {
+		return nil, fmt.Errorf("exact matching: %d nodes and %d free slots, want an even number", n, free)
 	}
 	if n == 0 {
 		return &exactPairing{}, nil
@@ -76,7 +86,15 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	extra, err := g.greedyCompletion(nodes, index, w, cand)
+	// The free slots are indices n.. of the matching, joined at no cost to every node and
+	// to each other; they are all candidates from the start, so pricing (which searches
+	// the network) only ever concerns pairs of real nodes.
+	for z := n; z < n+free; z++ {
+		for i := 0; i < z; i++ {
+			cand = append(cand, candidatePair{int32(i), int32(z), 0})
+		}
+	}
+	extra, err := g.greedyCompletion(nodes, free, index, w, cand)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +107,7 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 		return eu, ev, cw
 	}
 	eu, ev, cw := split(cand)
-	m, err := matching.Solve(ctx, n, eu, ev, cw)
+	m, err := matching.Solve(ctx, n+free, eu, ev, cw)
 	for {
 		if err != nil {
 			return nil, fmt.Errorf("exact matching: %w", err)
@@ -104,7 +122,11 @@ func (g *planGraph) exactPairs(ctx context.Context, nodes []int, w []int64, thre
 		if len(violated) == 0 {
 			res.duals = duals
 			for i, j := range m.Mates() {
-				if int32(i) < j {
+				switch {
+				case i >= n:
+				case int(j) >= n:
+					res.exposed = append(res.exposed, nodes[i])
+				case int32(i) < j:
 					res.pairs = append(res.pairs, [2]int{nodes[i], nodes[j]})
 				}
 			}
@@ -213,10 +235,12 @@ func uniquePairs(p []candidatePair) []candidatePair {
 // candidates (shortest first), completed by searching from each node left over to its
 // nearest unmatched node. It guarantees that the candidate graph has a perfect matching;
 // it fails only when some connected piece of the graph holds an odd number of the nodes.
-func (g *planGraph) greedyCompletion(nodes []int, index []int32, w []int64, cand []candidatePair) ([]candidatePair, error) {
+// The free slots (indices from len(nodes) on, already joined to everything in cand) are
+// taken first, at no cost.
+func (g *planGraph) greedyCompletion(nodes []int, free int, index []int32, w []int64, cand []candidatePair) ([]candidatePair, error) {
 	byCost := append([]candidatePair(nil), cand...)
 	sort.SliceStable(byCost, func(a, b int) bool { return byCost[a].d < byCost[b].d })
-	matched := make([]bool, len(nodes))
+	matched := make([]bool, len(nodes)+free)
 	for _, c := range byCost {
 		if !matched[c.i] && !matched[c.j] {
 			matched[c.i], matched[c.j] = true, true

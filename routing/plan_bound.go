@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -70,14 +71,15 @@ func (p *planner) lowerBounds() {
 // groupBound is a lower bound on the longest route of workers serving blocks (one
 // group: the workers of one grid in one component), the larger of:
 //
-//   - the work shared out: every route is a walk from its worker's start to their end, so
-//     closing each with a walk back to the start (none for a closed route, the shortest
-//     path from a given end, at most the farthest node of the blocks from the start for
-//     an open end) gives closed walks whose deadhead edges contain a T-join of the odd
-//     nodes of the blocks. So all deadhead is at least the minimum T-join less those
-//     closing walks, and the routes' total time at least the blocks' service time plus
-//     that deadhead, both at the fastest worker's speeds; the longest route is at least
-//     the total over the number of workers;
+//   - the work shared out: in the union of all the routes every node has even degree
+//     but the two ends of a route that ends elsewhere than it starts. So the deadhead is a
+//     T-join of the blocks' odd nodes toggled at those ends, and at least the minimum
+//     such T-join, where each open end may lie anywhere (a free slot of the matching)
+//     and, since a worker may end up with nothing to do, each of their given ends may be
+//     left out too (one more free slot per such worker: a slot can leave a node out of the
+//     set or, in effect, put one back). The routes' total time is at least the blocks'
+//     service time plus that deadhead, both at the fastest worker's speeds; the longest
+//     route is at least the total over the number of workers;
 //   - the farthest block: some worker serves each block, at least walking from their
 //     start to one end of it, serving it and walking from its other end to their end.
 //
@@ -90,56 +92,40 @@ func (p *planner) groupBound(workers, blocks []int) time.Duration {
 		vWalk = max(vWalk, own.WalkKmh/3.6)
 		vServe = max(vServe, own.ServeKmh/3.6)
 	}
-	planWalk := o.WalkKmh / 3.6
 	shop := o.ShopService.Seconds()
 	var service float64
 	deg := map[int]int{}
-	nodes := make([]int, 0, 2*len(blocks))
 	for _, b := range blocks {
 		e := p.net.Edges[b]
 		service += e.LengthM/vServe + shop*float64(len(p.shops[b]))
-		for _, v := range []int{e.From, e.To} {
-			if deg[v] == 0 {
-				nodes = append(nodes, v)
-			}
-			deg[v]++
+		deg[e.From]++
+		deg[e.To]++
+	}
+	var t []int
+	for v, d := range deg {
+		if d%2 == 1 {
+			t = append(t, v)
 		}
 	}
-	var odd []int
-	for _, v := range nodes {
-		if deg[v]%2 == 1 {
-			odd = append(odd, v)
+	slices.Sort(t)
+	free := 0
+	for _, w := range workers {
+		switch s, e := p.starts[w], p.ends[w]; {
+		case e < 0:
+			t = toggleNode(t, s)
+			free++
+		case e != s:
+			t = toggleNode(toggleNode(t, s), e)
+			free += 2
 		}
 	}
 	var tjoin float64
-	if len(odd) > 0 {
-		if m, _, err := p.g.minTJoin(context.Background(), odd, o.Threads); err == nil {
+	if len(t) > 0 {
+		if m, _, err := p.g.minTJoinFree(context.Background(), t, free, o.Threads); err == nil {
 			tjoin = m
 		}
 	}
-	// The closing walks, in metres (tree distances are in tenths of a second at the
-	// plan-wide walking speed; 1 % and a metre more than the rounding could add).
-	toM := func(ds int64) float64 { return float64(ds)/10*planWalk*1.01 + 1 }
-	var closing float64
-	for _, w := range workers {
-		switch {
-		case p.ends[w] < 0:
-			f, _ := p.treesOf(p.starts[w])
-			var far int64
-			for _, v := range nodes {
-				if d := f.dist[v]; d < planUnreachable {
-					far = max(far, d)
-				}
-			}
-			closing += toM(far)
-		case p.ends[w] != p.starts[w]:
-			f, _ := p.treesOf(p.starts[w])
-			if d := f.dist[p.ends[w]]; d < planUnreachable {
-				closing += toM(d)
-			}
-		}
-	}
-	share := (service + max(0, tjoin-closing)/vWalk) / float64(len(workers))
+	share := (service + tjoin/vWalk) / float64(len(workers))
 
 	far := 0.0
 	for _, b := range blocks {

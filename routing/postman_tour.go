@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -15,6 +16,17 @@ import (
 // of odd nodes: optimal in length when the graph knows its edge lengths, else in travel
 // time. Directed edges are treated as undirected: callers use it for pedestrians only.
 func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threads int) ([]Move, error) {
+	return g.postmanWalk(ctx, req, depot, depot, threads)
+}
+
+// postmanWalk is postmanTour for a walk from one node to another: to = from gives the
+// closed tour, to ≥ 0 a walk that ends at to, and to < 0 an open walk that ends wherever
+// is best. A walk from s to t needs every node even except s and t, so the matching
+// pairs the odd nodes with s and t toggled; an open end is one free slot in the matching
+// (exactPairsFree), the node left unpaired being where the walk ends. On a connected
+// graph where every edge is required that is the optimal postman path. An open walk
+// stops after its last served edge.
+func (g *planGraph) postmanWalk(ctx context.Context, req []int, from, to int, threads int) ([]Move, error) {
 	if len(req) == 0 {
 		return nil, nil
 	}
@@ -24,10 +36,19 @@ func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threa
 		mg.add(g, int32(e), true)
 	}
 	s := newUndirSearch(g, w)
-	if err := g.joinPieces(ctx, mg, req, depot, s); err != nil {
+	if err := g.joinPieces(ctx, mg, req, from, s); err != nil {
 		return nil, err
 	}
-	res, err := g.exactPairs(ctx, mg.oddNodes(), w, threads)
+	odd, free := mg.oddNodes(), 0
+	if to != from {
+		odd = toggleNode(odd, from)
+		if to >= 0 {
+			odd = toggleNode(odd, to)
+		} else {
+			free = 1
+		}
+	}
+	res, err := g.exactPairsFree(ctx, odd, free, w, threads)
 	if err != nil {
 		return nil, fmt.Errorf("postman tour: %w", err)
 	}
@@ -37,7 +58,24 @@ func (g *planGraph) postmanTour(ctx context.Context, req []int, depot int, threa
 			mg.add(g, int32(m.Link), false)
 		}
 	}
-	return g.eulerCircuit(mg, depot)
+	walk, err := g.eulerCircuit(mg, from)
+	if err != nil || to >= 0 {
+		return walk, err
+	}
+	last := len(walk) - 1
+	for last >= 0 && !walk[last].Serve {
+		last--
+	}
+	return walk[:last+1], nil
+}
+
+// toggleNode adds v to the sorted set nodes, or removes it when there.
+func toggleNode(nodes []int, v int) []int {
+	i, found := slices.BinarySearch(nodes, v)
+	if found {
+		return slices.Delete(nodes, i, i+1)
+	}
+	return slices.Insert(nodes, i, v)
 }
 
 // tourMultigraph is the multigraph of a postman circuit: one copy per required edge
@@ -120,8 +158,9 @@ func (g *planGraph) joinPieces(ctx context.Context, mg *tourMultigraph, req []in
 	}
 }
 
-// eulerCircuit walks every copy of mg once from depot (Hierholzer's algorithm). Adjacency
-// lists keep insertion order so the circuit is the same on every run.
+// eulerCircuit walks every copy of mg once from depot (Hierholzer's algorithm): a circuit
+// when every degree is even, else a trail to the other odd node (depot must then be odd
+// too). Adjacency lists keep insertion order so the walk is the same on every run.
 func (g *planGraph) eulerCircuit(mg *tourMultigraph, depot int) ([]Move, error) {
 	copies := mg.copies
 	adj := map[int32][]int32{}

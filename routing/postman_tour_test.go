@@ -50,8 +50,15 @@ func largestComponent(net *geo.Network) []int {
 // edges in req, each once, and returns its length and deadhead in metres.
 func checkServesOnce(t *testing.T, g *planGraph, net *geo.Network, walk []Move, req []int, depot int) (totalM, deadM float64) {
 	t.Helper()
+	return checkWalkServesOnce(t, g, net, walk, req, depot, depot)
+}
+
+// checkWalkServesOnce is checkServesOnce for a walk from one node to another (to < 0:
+// anywhere).
+func checkWalkServesOnce(t *testing.T, g *planGraph, net *geo.Network, walk []Move, req []int, from, to int) (totalM, deadM float64) {
+	t.Helper()
 	served := map[int]int{}
-	at := depot
+	at := from
 	for i, m := range walk {
 		a, b := g.moveEnds(m)
 		if a != at {
@@ -65,8 +72,8 @@ func checkServesOnce(t *testing.T, g *planGraph, net *geo.Network, walk []Move, 
 			deadM += net.Edges[m.Link].LengthM
 		}
 	}
-	if at != depot {
-		t.Fatalf("walk ends at node %d, not back at %d", at, depot)
+	if to >= 0 && at != to {
+		t.Fatalf("walk ends at node %d, not at %d", at, to)
 	}
 	for _, e := range req {
 		if served[e] != 1 {

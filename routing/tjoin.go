@@ -13,10 +13,16 @@ import (
 // together serve those edges. The answer is exact to the millimetre lengths of the edges
 // and proved optimal by the matching's dual certificate (see odd_matching.go).
 func (g *planGraph) minTJoin(ctx context.Context, t []int, threads int) (lengthM float64, pairs [][2]int, err error) {
+	return g.minTJoinFree(ctx, t, 0, threads)
+}
+
+// minTJoinFree is minTJoin where up to free nodes of t may be left out (len(t)+free
+// even): the least deadhead of walks whose loose ends, free of them, may lie anywhere.
+func (g *planGraph) minTJoinFree(ctx context.Context, t []int, free, threads int) (lengthM float64, pairs [][2]int, err error) {
 	if g.lengthMM == nil {
 		return 0, nil, errors.New("min T-join: the graph carries no edge lengths")
 	}
-	res, err := g.exactPairs(ctx, t, g.lengthMM, threads)
+	res, err := g.exactPairsFree(ctx, t, free, g.lengthMM, threads)
 	if err != nil {
 		return 0, nil, fmt.Errorf("min T-join: %w", err)
 	}
