@@ -68,15 +68,16 @@ func DemoAreas(centre orb.Point, halfSideM float64, name string) []geo.Area {
 	return areas
 }
 
-// DemoWorker is one worker of the demo community: their grid and where they start.
+// DemoWorker is one worker of the demo community: their grid, where they start and
+// whether their route ends open (after its last served block) instead of back there.
 type DemoWorker struct {
-	GridID int64
-	Start  orb.Point
+	GridID  int64
+	Start   orb.Point
+	EndOpen bool
 }
 
 // SetDemoWorkers makes the demo community's crew exactly crew: the workers are named
-// "Demo worker k" (k from 1, in crew order), each in their grid with their start and the
-// route ending back there. A second run moves the same rows instead of adding more, and
+// "Demo worker k" (k from 1, in crew order), each in their grid with their start and end. A second run moves the same rows instead of adding more, and
 // the community's other workers (in it or in its grids) are deactivated, so that a plan
 // of the community (every active worker) is exactly these.
 func (s *Store) SetDemoWorkers(ctx context.Context, community int64, crew []DemoWorker) ([]WorkerRecord, error) {
@@ -103,7 +104,7 @@ func (s *Store) SetDemoWorkers(ctx context.Context, community int64, crew []Demo
 		name := fmt.Sprintf("Demo worker %d", i+1)
 		pt := fmt.Sprintf(`{"type":"Point","coordinates":[%v,%v]}`, c.Start[0], c.Start[1])
 		grid := c.GridID
-		in := WorkerInput{AreaID: &grid, Name: &name, Start: json.RawMessage(pt), Active: &active, End: &WorkerEnd{}}
+		in := WorkerInput{AreaID: &grid, Name: &name, Start: json.RawMessage(pt), Active: &active, End: &WorkerEnd{Open: c.EndOpen}}
 		var w WorkerRecord
 		var err error
 		if old, ok := existing[name]; ok {

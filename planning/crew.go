@@ -11,9 +11,11 @@ import (
 // LayOutDemoCrew staffs the demo community (area) with n workers the way a street office
 // would: each grid gets workers in proportion to its workload (serving time of its blocks
 // and shops plus its least deadhead, routing.GridWorkloads and routing.ShareWorkers),
-// and each worker starts inside their own part of the grid (routing.SpreadStarts: the
-// grid's streets cut into that many compact clusters by walking distance, a start at
-// the middle of each). The workers are stored with data.Store.SetDemoWorkers.
+// and each worker starts at the beginning of their own part of the grid
+// (routing.GridStarts: the grid's postman tour cut into even pieces) and finishes where
+// their last street ends (an open end: a sweep is done when its last block is, and the
+// worker signs off from the phone there). The workers are stored with
+// data.Store.SetDemoWorkers.
 func (r *Runner) LayOutDemoCrew(ctx context.Context, area string, n int) ([]data.WorkerRecord, error) {
 	if r.store == nil {
 		return nil, fmt.Errorf("demo crew: needs the store")
@@ -50,14 +52,14 @@ func (r *Runner) LayOutDemoCrew(ctx context.Context, area string, n int) ([]data
 	if err != nil {
 		return nil, fmt.Errorf("demo crew: %w", err)
 	}
+	starts, err := routing.GridStarts(ctx, in, grids, share, routing.PlanOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("demo crew: %w", err)
+	}
 	var crew []data.DemoWorker
 	for i, g := range gridAreas {
-		starts, err := routing.SpreadStarts(net, g.Area, share[i])
-		if err != nil {
-			return nil, fmt.Errorf("demo crew: grid %q: %w", g.Name, err)
-		}
-		for _, s := range starts {
-			crew = append(crew, data.DemoWorker{GridID: g.ID, Start: s})
+		for _, s := range starts[i] {
+			crew = append(crew, data.DemoWorker{GridID: g.ID, Start: s, EndOpen: true})
 		}
 	}
 	return r.store.SetDemoWorkers(ctx, a.ID, crew)

@@ -409,6 +409,12 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 	p.recordPostman(giant)
 	gp := p.newGroupPlan(workers, giant)
 	routes, s := p.splitTour(gp, giant)
+	routes = p.reassignIfBetter(ctx, routes)
+	if !gp.shared {
+		if rs := p.flatSplit(ctx, gp, giant); rs != nil && p.score(rs).better(p.score(routes)) {
+			routes = rs
+		}
+	}
 	if gp.shared && p.uniform {
 		p.plan.addWorkersNeeded(s.fewestWorkers(int64(p.opt.ShiftLimit / (100 * time.Millisecond))))
 	}
@@ -462,6 +468,7 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 			break
 		}
 		routes, _ = p.splitTour(gp, p.chain(gp, routes))
+		routes = p.reassignIfBetter(ctx, routes)
 		consider(routes)
 		if !bestScore.better(before) {
 			break // a round that finds nothing better would repeat itself
@@ -504,6 +511,14 @@ func (p *planner) patrolGroup(ctx context.Context, workers []int, blocks []int) 
 	// 90 % goes to perturb-and-rebalance rounds around the longest route.
 	p.setPhase(0.9)
 	best, bestScore = p.polish(ctx, best, bestScore)
+	if rs := p.reassignIfBetter(ctx, best); !sameRoutes(rs, best) {
+		best, bestScore = rs, p.score(rs)
+	}
+	p.setPhase(0.97)
+	if rs := p.levelled(ctx, best); rs != nil {
+		best, bestScore = rs, p.score(rs)
+		p.progress(bestScore)
+	}
 	// The best plan may come straight from a cut, whose routes follow the giant tour:
 	// re-route every territory on its own once more (never longer, often shorter).
 	// This pass runs whatever the clock says (it takes a small part of a first round).
