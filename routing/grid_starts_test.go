@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/gridsweep/gridsweep/geo"
 )
 
 // GridStarts puts each grid's starts on its own blocks, one per worker, the same on every
@@ -30,7 +32,6 @@ func TestGridStarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var per []WorkerParams
-	var pts []orb.Point
 	for g, ss := range starts {
 		if len(ss) != share[g] {
 			t.Fatalf("grid %d: %d starts, want %d", g, len(ss), share[g])
@@ -48,7 +49,6 @@ func TestGridStarts(t *testing.T) {
 				t.Errorf("grid %d: start %v on the wrong side of %v", g, s, midLon)
 			}
 			per = append(per, WorkerParams{Grid: g, Start: &ss[i], End: RouteEnd{Kind: EndOpen}})
-			pts = append(pts, s)
 		}
 	}
 	pl, err := PlanRoutes(context.Background(), in, PlanOptions{Workers: len(per), PerWorker: per, Grids: grids, Seconds: 3, Seed: 1})
@@ -80,4 +80,13 @@ func TestGridStarts(t *testing.T) {
 	if _, err := GridStarts(context.Background(), in, grids, []int{1, 0}, PlanOptions{}); !errors.Is(err, ErrBadPlanInput) {
 		t.Errorf("a grid with no worker: err %v, want ErrBadPlanInput", err)
 	}
+}
+
+// netBound is the bounding box of the network's nodes.
+func netBound(net *geo.Network) orb.Bound {
+	b := orb.Bound{Min: net.Nodes[0].Point, Max: net.Nodes[0].Point}
+	for _, n := range net.Nodes {
+		b = b.Extend(n.Point)
+	}
+	return b
 }

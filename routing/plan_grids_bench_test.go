@@ -266,8 +266,8 @@ func BenchmarkPlanGridsLattice(b *testing.B) {
 }
 
 // BenchmarkPlanGridsAndorra: the demo community (a 2 km square around Andorra's densest
-// 500 m cell of streets, 4 grids, 53 workers shared by GridWorkloads and starting at
-// SpreadStarts of their grids);
+// 500 m cell of streets, 4 grids, 53 workers shared by GridWorkloads, starting at
+// GridStarts of their grids and ending open, as make demo lays them out);
 // set GRIDSWEEP_ANDORRA to the extract (make andorra prints it). Targets: deadhead share
 // at most 30 %, longest/mean at most 1.15 within every grid.
 func BenchmarkPlanGridsAndorra(b *testing.B) {
@@ -346,8 +346,8 @@ func demoCommunityMargin(b testing.TB, ex *geo.Extract, halfM, marginM float64) 
 	return net, grids
 }
 
-// workWorkers shares k workers among the grids by GridWorkloads (ShareWorkers) and
-// starts each grid's workers at its SpreadStarts.
+// workWorkers shares k workers among the grids by GridWorkloads (ShareWorkers), starts
+// each grid's workers at its GridStarts and ends their routes open (the demo's crew).
 func workWorkers(tb testing.TB, in PlanInput, grids []Grid, k int) []WorkerParams {
 	work, err := GridWorkloads(context.Background(), in, grids, PlanOptions{})
 	if err != nil {
@@ -357,14 +357,14 @@ func workWorkers(tb testing.TB, in PlanInput, grids []Grid, k int) []WorkerParam
 	if err != nil {
 		tb.Fatal(err)
 	}
+	starts, err := GridStarts(context.Background(), in, grids, share, PlanOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	var pw []WorkerParams
 	for g := range grids {
-		starts, err := SpreadStarts(in.Network, grids[g].Area, share[g])
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for i := range starts {
-			pw = append(pw, WorkerParams{Grid: g, Start: &starts[i]})
+		for i := range starts[g] {
+			pw = append(pw, WorkerParams{Grid: g, Start: &starts[g][i], End: RouteEnd{Kind: EndOpen}})
 		}
 	}
 	return pw

@@ -102,7 +102,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\ndemo community: %.0f m square around %.5f,%.5f (the densest streets), 4 grids, %d workers\n",
 		2**halfSide, centre[0], centre[1], len(ws))
-	fmt.Fprintln(stdout, "workers per grid in proportion to its workload (streets, shops, least deadhead), each starting in their own part of it")
+	fmt.Fprintln(stdout, "workers per grid in proportion to its workload (streets, shops, least deadhead), each starting where their part of it begins and finishing where their last street ends")
 
 	ids := make([]int64, len(ws))
 	for i, w := range ws {

@@ -62,6 +62,10 @@ func TestDemoCommand(t *testing.T) {
 		t.Errorf("stored: %d grids, %d workers (%d starting on a street of their grid), %d assignments (covered %s), plan %s, %d tokens, %d grids planned; want 4, 6 (6), all, done, 3, 4",
 			grids, workers, inGrid, assigned, m[2], status, tokens, statsGrids)
 	}
+	var openEnds int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM workers WHERE active AND end_open`).Scan(&openEnds); err != nil || openEnds != 6 {
+		t.Errorf("%d demo workers end open (%v), want all 6 (they finish where their last street ends)", openEnds, err)
+	}
 	if published != 1 {
 		t.Errorf("the demo plan is published for today %d times, want once (the worker page opens it without a plan number)", published)
 	}
