@@ -16,6 +16,8 @@ type territories struct {
 	cost   []int64
 	locked []bool // per block: may not change worker (re-plan)
 	frozen []bool // per route: may not gain or lose blocks (re-plan)
+	// spare is how much the routes' total may still grow through levelling (see level).
+	spare int64
 }
 
 func (p *planner) newTerritories(routes []*Route) *territories {

@@ -12,7 +12,10 @@ import (
 // its neighbours are nearly as long; levelling moves the slack of short routes toward
 // the long ones, a block at a time, so that rebalance can go on. Every accepted move
 // shortens a route and lengthens a shorter one, so the sorted route costs fall
-// lexicographically and the loop ends. It reports whether anything moved.
+// lexicographically and the loop ends. The walking the moves add in all comes out of
+// t.spare (what one adds, the next may have to do without; a move that walks less gives
+// back): a worker far from the rest may need one long walk to a first block before the
+// next ones cost little. It reports whether anything moved.
 func (t *territories) level(ctx context.Context) bool {
 	tried := map[[2]int]bool{} // block, receiving route
 	movedAny := false
@@ -38,10 +41,6 @@ func (t *territories) level(ctx context.Context) bool {
 	}
 	return movedAny
 }
-
-// levelSlack is how much more (as a fraction of the donor's route) a levelling move may
-// add to the two routes' total: a little walking is worth an even day.
-const levelSlack = 0.05
 
 // pull moves one block to route s from its longest neighbour that can give one (see
 // level); it reports whether a block moved.
@@ -87,21 +86,24 @@ func (t *territories) pull(ctx context.Context, s int, tried map[[2]int]bool) bo
 			continue
 		}
 		t.reroute(ctx, []int{from, s})
-		grew := float64(t.cost[from]+t.cost[s]-old[0]-old[1]) > levelSlack*float64(old[0])
-		if max(t.cost[from], t.cost[s]) >= old[0] || grew {
+		grew := t.cost[from] + t.cost[s] - old[0] - old[1]
+		if max(t.cost[from], t.cost[s]) >= old[0] || grew > t.spare {
 			t.routes[from].Walk, t.routes[s].Walk = saved[0], saved[1]
 			t.cost[from], t.cost[s] = old[0], old[1]
 			t.owner[c.b] = from
 			continue
 		}
+		t.spare -= grew
 		return true
 	}
 	return false
 }
 
 // levelTotalSlack is how much longer in total a levelled plan may be than the one it
-// evens out.
-const levelTotalSlack = 0.05
+// evens out: some walking is worth an even day. On the demo, grid 3's shortest route (13
+// min) lies 13 minutes' walk from the rest of its grid; its first block from there adds
+// a little over 5 % to the grid's total, after which the next ones come cheap.
+const levelTotalSlack = 0.08
 
 // levelled evens out a group's plan (level, then rebalance the longest route and merge
 // stray pieces, a few rounds) and returns it when it is no longer (penalised makespan),
@@ -113,6 +115,11 @@ func (p *planner) levelled(ctx context.Context, best []*Route) []*Route {
 	}
 	cand := cloneRoutes(best)
 	t := p.newTerritories(cand)
+	var total int64
+	for _, c := range t.cost {
+		total += c
+	}
+	t.spare = int64(levelTotalSlack * float64(total))
 	for round := 0; round < 6 && !p.outOfTime(ctx); round++ {
 		pushed := false
 		for t.pushFar(ctx) {
@@ -158,10 +165,11 @@ func (p *planner) spread(routes []*Route) float64 {
 
 // pullFar is pull for blocks that do not touch route s's territory: the blocks of longer
 // routes within a walk of s's walk that s could take and stay shorter than their owner
-// (a detour there and back, estimated), nearest owner's longest first; both routes are
+// (a detour there and back, or there only for an open route, estimated), nearest owner's longest first; both routes are
 // routed afresh. It takes the first move that passes level's test.
 func (t *territories) pullFar(ctx context.Context, s int, tried map[[2]int]bool) bool {
-	limit := (t.makespan() - t.cost[s]) / 2
+	trips := t.detourTrips(s)
+	limit := (t.makespan() - t.cost[s]) / trips
 	if limit <= 0 || t.frozen[s] {
 		return false
 	}
@@ -195,7 +203,7 @@ func (t *territories) pullFar(ctx context.Context, s int, tried map[[2]int]bool)
 			if n < 0 || n == s || t.frozen[n] || t.cost[n] <= t.cost[s] {
 				continue
 			}
-			if est := t.cost[s] + t.p.scaleEstimate(t.routes[s].Worker, 2*d+t.p.g.serve[f]); est < t.cost[n] {
+			if est := t.cost[s] + t.p.scaleEstimate(t.routes[s].Worker, trips*d+t.p.g.serve[f]); est < t.cost[n] {
 				cands = append(cands, cand{f, n, est})
 			}
 		}
@@ -243,9 +251,11 @@ func (t *territories) moveBlock(ctx context.Context, b, from, to int, rest []int
 	}
 	fc, tc := t.p.routeCost(t.routes[from].Worker, fw), t.p.routeCost(t.routes[to].Worker, tw)
 	old := [2]int64{t.cost[from], t.cost[to]}
-	if max(fc, tc) >= old[0] || float64(fc+tc-old[0]-old[1]) > levelSlack*float64(old[0]) {
+	grew := fc + tc - old[0] - old[1]
+	if max(fc, tc) >= old[0] || grew > t.spare {
 		return false
 	}
+	t.spare -= grew
 	t.routes[from].Walk, t.routes[to].Walk = fw, tw
 	t.cost[from], t.cost[to] = fc, tc
 	t.owner[b] = to
@@ -311,7 +321,7 @@ func (t *territories) pushFar(ctx context.Context) bool {
 			return false
 		})
 		for ri, d := range best {
-			if est := t.cost[ri] + t.p.scaleEstimate(t.routes[ri].Worker, 2*d+t.p.g.serve[b]); est < t.cost[long] {
+			if est := t.cost[ri] + t.p.scaleEstimate(t.routes[ri].Worker, t.detourTrips(ri)*d+t.p.g.serve[b]); est < t.cost[long] {
 				cands = append(cands, cand{b, ri, est})
 			}
 		}
@@ -336,4 +346,14 @@ func (t *territories) pushFar(ctx context.Context) bool {
 		}
 	}
 	return false
+}
+
+// detourTrips is how many times route ri walks the way to a block it takes off its walk,
+// by estimate: there and back, or only there when the route ends open (it can end with
+// the new block).
+func (t *territories) detourTrips(ri int) int64 {
+	if t.routes[ri].End == EndOpen {
+		return 1
+	}
+	return 2
 }
