@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -42,12 +43,7 @@ func GridWorkloads(ctx context.Context, in PlanInput, grids []Grid, opt PlanOpti
 			deg[e.From]++
 			deg[e.To]++
 		}
-		var odd []int
-		for v, d := range deg {
-			if d%2 == 1 {
-				odd = append(odd, v)
-			}
-		}
+		odd := oddDegree(deg)
 		if len(odd) > 0 {
 			m, _, err := p.g.minTJoin(ctx, odd, o.Threads)
 			if err != nil {
@@ -84,4 +80,16 @@ func ShareWorkers(work []time.Duration, k int) ([]int, error) {
 		share[best]++
 	}
 	return share, nil
+}
+
+// oddDegree lists the nodes of odd degree, in increasing order.
+func oddDegree(deg map[int]int) []int {
+	var odd []int
+	for v, d := range deg {
+		if d%2 == 1 {
+			odd = append(odd, v)
+		}
+	}
+	slices.Sort(odd)
+	return odd
 }

@@ -36,27 +36,5 @@ func TestRebalanceGivesIdleWorkerWork(t *testing.T) {
 	if tr.makespan() >= before {
 		t.Errorf("makespan %d → %d: want shorter", before, tr.makespan())
 	}
-	// Every block served exactly once, both walks closed at their starts.
-	served := map[int]int{}
-	for ri, r := range tr.routes {
-		at := r.StartNode
-		for _, m := range r.Walk {
-			u, v := p.g.moveEnds(m)
-			if u != at {
-				t.Fatalf("route %d: move %+v starts at node %d, walk is at %d", ri, m, u, at)
-			}
-			at = v
-			if m.Serve {
-				served[m.Link]++
-			}
-		}
-		if at != r.StartNode {
-			t.Errorf("route %d ends at node %d, not its start %d", ri, at, r.StartNode)
-		}
-	}
-	for _, b := range all {
-		if served[b] != 1 {
-			t.Errorf("block %d served %d times", b, served[b])
-		}
-	}
+	checkServedOnce(t, p, tr.routes, all, true)
 }

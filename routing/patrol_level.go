@@ -45,11 +45,7 @@ func (t *territories) level(ctx context.Context) bool {
 // pull moves one block to route s from its longest neighbour that can give one (see
 // level); it reports whether a block moved.
 func (t *territories) pull(ctx context.Context, s int, tried map[[2]int]bool) bool {
-	type cand struct {
-		b, from int
-		est     int64
-	}
-	var cands []cand
+	var cands []pullCand
 	for _, n := range t.neighbours(s, t.blocksOf(s)) {
 		if t.cost[n] <= t.cost[s] || t.idle(n) {
 			continue
@@ -59,20 +55,11 @@ func (t *territories) pull(ctx context.Context, s int, tried map[[2]int]bool) bo
 				continue
 			}
 			if est := t.cost[s] + t.transferCost(s, []int{b}); est < t.cost[n] {
-				cands = append(cands, cand{b, n, est})
+				cands = append(cands, pullCand{b, n, est})
 			}
 		}
 	}
-	sort.Slice(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if t.cost[a.from] != t.cost[b.from] {
-			return t.cost[a.from] > t.cost[b.from]
-		}
-		if a.est != b.est {
-			return a.est < b.est
-		}
-		return a.b < b.b
-	})
+	t.sortPulls(cands)
 	for _, c := range cands {
 		tried[[2]int{c.b, s}] = true
 		from := c.from
@@ -187,11 +174,7 @@ func (t *territories) pullFar(ctx context.Context, s int, tried map[[2]int]bool)
 		add(a)
 		add(b)
 	}
-	type cand struct {
-		b, from int
-		est     int64
-	}
-	var cands []cand
+	var cands []pullCand
 	grid := t.routes[s].Grid
 	search := newUndirSearch(t.p.g, t.p.g.trav)
 	search.run(srcs, limit, func(v int32, d int64) bool {
@@ -204,21 +187,12 @@ func (t *territories) pullFar(ctx context.Context, s int, tried map[[2]int]bool)
 				continue
 			}
 			if est := t.cost[s] + t.p.scaleEstimate(t.routes[s].Worker, trips*d+t.p.g.serve[f]); est < t.cost[n] {
-				cands = append(cands, cand{f, n, est})
+				cands = append(cands, pullCand{f, n, est})
 			}
 		}
 		return false
 	})
-	sort.Slice(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if t.cost[a.from] != t.cost[b.from] {
-			return t.cost[a.from] > t.cost[b.from]
-		}
-		if a.est != b.est {
-			return a.est < b.est
-		}
-		return a.b < b.b
-	})
+	t.sortPulls(cands)
 	const tries = 6
 	for k, c := range cands {
 		if k == tries {
@@ -356,4 +330,26 @@ func (t *territories) detourTrips(ri int) int64 {
 		return 1
 	}
 	return 2
+}
+
+// pullCand is a block a short route could take from route from, at an estimated cost est
+// of the taker's route afterwards.
+type pullCand struct {
+	b, from int
+	est     int64
+}
+
+// sortPulls orders candidates for a short route: from the longest giver first, then the
+// cheapest to take, then by block (the same on every run).
+func (t *territories) sortPulls(cands []pullCand) {
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if t.cost[a.from] != t.cost[b.from] {
+			return t.cost[a.from] > t.cost[b.from]
+		}
+		if a.est != b.est {
+			return a.est < b.est
+		}
+		return a.b < b.b
+	})
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // checkServedOnce fails when the routes do not serve every block of all exactly once on
-// walks that start at their starts and hang together.
-func checkServedOnce(t *testing.T, p *planner, routes []*Route, all []int) {
+// walks that start at their starts and hang together (and, closed, end there too).
+func checkServedOnce(t *testing.T, p *planner, routes []*Route, all []int, closed bool) {
 	t.Helper()
 	served := map[int]int{}
 	for ri, r := range routes {
@@ -23,6 +23,9 @@ func checkServedOnce(t *testing.T, p *planner, routes []*Route, all []int) {
 			if m.Serve {
 				served[m.Link]++
 			}
+		}
+		if closed && at != r.StartNode {
+			t.Errorf("route %d ends at node %d, not its start %d", ri, at, r.StartNode)
 		}
 	}
 	for _, b := range all {
@@ -67,7 +70,7 @@ func TestReassignSwapsTerritories(t *testing.T) {
 	if got == nil {
 		t.Fatal("reassign changed nothing")
 	}
-	checkServedOnce(t, p, got, all)
+	checkServedOnce(t, p, got, all, false)
 	after := p.score(got)
 	if !after.better(before) || after.total >= before.total {
 		t.Errorf("reassigned plan scores %+v, before %+v", after, before)
@@ -111,7 +114,7 @@ func TestLevelledEvensRoutes(t *testing.T) {
 	if got == nil {
 		t.Fatalf("levelling found nothing (spread %.2f)", spread)
 	}
-	checkServedOnce(t, p, got, all)
+	checkServedOnce(t, p, got, all, true)
 	after := p.score(got)
 	if after.makespan >= before.makespan || p.spread(got) >= spread || p.spread(got) > 1.15 {
 		t.Errorf("levelled: makespan %d → %d, spread %.3f → %.3f (want ≤ 1.15)", before.makespan, after.makespan, spread, p.spread(got))

@@ -47,26 +47,5 @@ func TestPolishAfterRebalance(t *testing.T) {
 			t.Errorf("route %d in %d pieces", ri, k)
 		}
 	}
-	served := map[int]int{}
-	for ri, r := range got {
-		at := r.StartNode
-		for _, m := range r.Walk {
-			u, v := p.g.moveEnds(m)
-			if u != at {
-				t.Fatalf("route %d: move %+v starts at node %d, walk is at %d", ri, m, u, at)
-			}
-			at = v
-			if m.Serve {
-				served[m.Link]++
-			}
-		}
-		if at != r.StartNode {
-			t.Errorf("route %d ends at node %d, not its start %d", ri, at, r.StartNode)
-		}
-	}
-	for _, b := range all {
-		if served[b] != 1 {
-			t.Errorf("block %d served %d times", b, served[b])
-		}
-	}
+	checkServedOnce(t, p, got, all, true)
 }

@@ -3,7 +3,6 @@ package routing
 import (
 	"context"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -101,13 +100,7 @@ func (p *planner) groupBound(workers, blocks []int) time.Duration {
 		deg[e.From]++
 		deg[e.To]++
 	}
-	var t []int
-	for v, d := range deg {
-		if d%2 == 1 {
-			t = append(t, v)
-		}
-	}
-	slices.Sort(t)
+	t := oddDegree(deg)
 	free := 0
 	for _, w := range workers {
 		switch s, e := p.starts[w], p.ends[w]; {
