@@ -126,7 +126,10 @@ func TestWorkerLedgerFormInBrowser(t *testing.T) {
 }
 
 // TestSupervisorShopColoursInBrowser opens the supervisor console and finds the shops
-// drawn from the vector tiles in the colour of their ledger status, with a legend.
+// drawn from the vector tiles in the colour of their ledger status, with a legend; a
+// worker's ledger check-in recolours the shop on the open console, at the tiles' own zoom
+// and at street zoom beyond it (where MapLibre draws shops cut from a zoom-16 tile, which
+// a reload of the same source left stale).
 func TestSupervisorShopColoursInBrowser(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -144,22 +147,62 @@ func TestSupervisorShopColoursInBrowser(t *testing.T) {
 	b.wait("console ready", `window.gridsweep && window.gridsweep.ready === true`, 30*time.Second)
 	b.do("zoom to the shop", chromedp.Evaluate[chromedp.Void](`void window.gridsweep.map.jumpTo({center: [10.0015, 50.0012], zoom: 16})`))
 	b.wait("shop drawn", `window.gridsweep.map.queryRenderedFeatures({layers: ['shops']}).some(f => f.id === `+fmt.Sprint(f.shopA)+`)`, 20*time.Second)
-	got := evalJS[[]string](b, `(() => { const f = window.gridsweep.map.queryRenderedFeatures({layers: ['shops']}).find(f => f.id === `+fmt.Sprint(f.shopA)+`);
-		const c = f.layer.paint['circle-color']; return [f.properties.status, '#' + [c.r, c.g, c.b].map(x => Math.round(x * 255).toString(16).padStart(2, '0')).join('')]; })()`)
-	if got[0] != "preparing" || got[1] != "#d4a000" {
+	// The shop's status and colour as drawn: ["", ""] while it is not on the map.
+	drawn := fmt.Sprintf(`(() => { const f = window.gridsweep.map.queryRenderedFeatures({layers: ['shops']}).find(f => f.id === %d);
+		if (!f) return ['', '']; const c = f.layer.paint['circle-color'];
+		return [f.properties.status, '#' + [c.r, c.g, c.b].map(x => Math.round(x * 255).toString(16).padStart(2, '0')).join('')]; })()`, f.shopA)
+	if got := evalJS[[]string](b, drawn); got[0] != "preparing" || got[1] != "#d4a000" {
 		t.Errorf("shop A drawn as %v, want preparing in #d4a000", got)
 	}
 	// Shop tiles change with every ledger check-in, so browsers must revalidate them.
 	if cc := f.do("GET", "/tiles/shops/0/0/0.mvt", f.tok["supervisor:A"], nil).header.Get("Cache-Control"); cc != cacheControlLive {
 		t.Errorf("shop tiles are served with Cache-Control %q, want %q", cc, cacheControlLive)
 	}
-	// A worker reports the shop open: the console's map follows without a reload.
-	res := f.do("POST", "/api/v1/ledger/checkins", f.tok["worker:A"], map[string]any{
-		"client_key": "w1", "shop_id": f.shopA, "observed_at": time.Now().UTC(), "status": "open"})
-	if res.status != 200 {
-		t.Fatalf("check-in: %v", res)
+	tilesLoaded := `window.gridsweep.map.isSourceLoaded(window.gridsweep.map.getLayer('shops').source) && window.gridsweep.map.areTilesLoaded()`
+	defer func() {
+		if t.Failed() {
+			b.screenshot("supervisor-shop-status-failed")
+		}
+	}()
+	// A worker reports the shop's state: the console's map follows without a page reload,
+	// at zoom 16 (the shop tiles' maxzoom) and then at street zoom.
+	for i, c := range []struct{ zoom, status, color string }{
+		{"16", "open", "#1d8a3a"},
+		{"17.5", "closed", "#c0392b"},
+	} {
+		if c.zoom != "16" {
+			b.do("zoom to street level", chromedp.Evaluate[chromedp.Void](`void window.gridsweep.map.jumpTo({center: [10.0015, 50.0012], zoom: `+c.zoom+`})`))
+		}
+		// Drawn from this zoom's own tiles, not from a parent tile kept on screen meanwhile.
+		b.wait("shop drawn at zoom "+c.zoom, drawn+`[0] !== '' && `+tilesLoaded, 20*time.Second)
+		loads := evalJS[int](b, `window.gridsweep.shopReloads || 0`)
+		start := time.Now()
+		res := f.do("POST", "/api/v1/ledger/checkins", f.tok["worker:A"], map[string]any{
+			"client_key": fmt.Sprintf("w%d", i+1), "shop_id": f.shopA, "observed_at": time.Now().UTC(), "status": c.status})
+		if res.status != 200 {
+			t.Fatalf("check-in: %v", res)
+		}
+		if err := chromedp.Do(b.ctx, chromedp.Poll[chromedp.Void](drawn+`[0] === '`+c.status+`' && `+tilesLoaded,
+			chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+			t.Fatalf("zoom %s: the shop is not redrawn %s: %v (drawn %v; shop layer loads %d → %d, tile events %d)", c.zoom, c.status, err,
+				evalJS[[]string](b, drawn), loads, evalJS[int](b, `window.gridsweep.shopReloads || 0`), evalJS[int](b, `window.gridsweep.tileEvents || 0`))
+		}
+		t.Logf("zoom %s: check-in to %s on the console map: %v", c.zoom, c.status, time.Since(start).Round(time.Millisecond))
+		// It stays so: a stale reload of the same source showed the new status for a frame
+		// or two and then the old one again.
+		for end := time.Now().Add(600 * time.Millisecond); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			if got := evalJS[[]string](b, drawn); got[0] != c.status || got[1] != c.color {
+				t.Fatalf("zoom %s: shop A drawn as %v %v after the check-in, want %s in %s", c.zoom, got, time.Since(start).Round(time.Millisecond), c.status, c.color)
+			}
+		}
 	}
-	b.wait("shop redrawn as open", `window.gridsweep.map.queryRenderedFeatures({layers: ['shops']}).some(f => f.id === `+fmt.Sprint(f.shopA)+` && f.properties.status === 'open')`, 20*time.Second)
+	// Each reload replaces the source before: the style keeps one.
+	if n := evalJS[int](b, `Object.values(window.gridsweep.map.getStyle().sources).filter(s => (s.tiles || []).some(u => u.includes('/tiles/shops/'))).length`); n != 1 {
+		t.Errorf("%d shop tile sources in the map's style, want 1", n)
+	}
+	if v := evalJS[string](b, `window.gridsweep.map.getLayoutProperty('shops', 'visibility') || 'visible'`); v != "visible" {
+		t.Errorf("the reloaded shop layer is %s", v)
+	}
 	if s := evalJS[string](b, `document.querySelector('#shoplegend [data-status=preparing]').textContent`); s != "Preparing to reopen" {
 		t.Errorf("legend entry %q", s)
 	}

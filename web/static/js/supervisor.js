@@ -121,21 +121,12 @@ function addLayers(map) {
     id: 'starts', type: 'circle', source: 'starts',
     paint: { 'circle-radius': 7, 'circle-color': ['get', 'color'], 'circle-stroke-color': '#111', 'circle-stroke-width': 2 },
   });
-  // Shops come from the vector tiles, which carry each shop's ledger status (the tile
-  // cache drops a shop's tiles when its ledger changes).
-  map.addSource('shops', { type: 'vector', tiles: [location.origin + '/tiles/shops/{z}/{x}/{y}.mvt'], maxzoom: 16 });
-  map.addLayer({
-    id: 'shops', type: 'circle', source: 'shops', 'source-layer': 'shops',
-    paint: {
-      'circle-radius': 5, 'circle-color': ['match', ['get', 'status'], ...Object.entries(SHOP_COLORS).flat(), SHOP_COLORS.unknown],
-      'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
-    },
-  });
   map.addSource('stations', { type: 'geojson', data: empty() });
   map.addLayer({
     id: 'stations', type: 'circle', source: 'stations',
     paint: { 'circle-radius': 6, 'circle-color': '#0277bd', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
   });
+  setShops();
   map.on('click', 'blocks', (e) => {
     if (state.boxMode || state.picking) return;
     const f = e.features && e.features[0];
@@ -145,6 +136,33 @@ function addLayers(map) {
   map.on('mouseleave', 'blocks', () => { map.getCanvas().style.cursor = ''; });
   addStreetLabels(map);
   setupBoxSelect(map);
+}
+
+// ---- shops ----------------------------------------------------------------------------
+// Shops come from the vector tiles, which carry each shop's ledger status (the tile cache
+// drops a shop's tiles when its ledger changes); drawn under the stations, and loaded again
+// when /tiles/events names the shops layer.
+let shopsSource = null;
+function setShops() {
+  const map = state.map;
+  if (!map) return;
+  // Each refresh is a source of its own, as for the plan's coverage: above the source's
+  // maxzoom MapLibre's worker keeps the tiles it cut from a zoom-16 tile by source and URL,
+  // so setTiles with the same URL fetched the new tile and still drew the old statuses.
+  if (map.getLayer('shops')) map.removeLayer('shops');
+  if (shopsSource && map.getSource(shopsSource)) map.removeSource(shopsSource);
+  const n = (window.gridsweep.shopReloads || 0) + 1;
+  shopsSource = 'shops-' + n;
+  map.addSource(shopsSource, { type: 'vector', tiles: [location.origin + '/tiles/shops/{z}/{x}/{y}.mvt'], maxzoom: 16 });
+  map.addLayer({
+    id: 'shops', type: 'circle', source: shopsSource, 'source-layer': 'shops',
+    layout: { visibility: $('show-shops').checked ? 'visible' : 'none' },
+    paint: {
+      'circle-radius': 5, 'circle-color': ['match', ['get', 'status'], ...Object.entries(SHOP_COLORS).flat(), SHOP_COLORS.unknown],
+      'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
+    },
+  }, 'stations');
+  window.gridsweep.shopReloads = n;
 }
 
 // ---- street names ----------------------------------------------------------------------
@@ -667,9 +685,7 @@ async function followTileChanges() {
         window.gridsweep.tileEvents = (window.gridsweep.tileEvents || 0) + 1;
         const named = (layer) => ev.all || (ev.layers || []).includes(layer);
         if (named('plan-coverage')) setPlanCoverage();
-        if (!named('shops')) return;
-        state.map.getSource('shops').setTiles([location.origin + '/tiles/shops/{z}/{x}/{y}.mvt']);
-        window.gridsweep.shopReloads = (window.gridsweep.shopReloads || 0) + 1;
+        if (named('shops')) setShops();
       }, ctl.signal);
     } catch (err) {
       if (!ctl.signal.aborted) console.warn('tile events:', err.message);
