@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -119,9 +120,19 @@ func (s *server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	plan, err := s.opts.Jobs.Create(r.Context(), planning.JobRequest{AreaID: *b.AreaID, Mode: b.Mode, Teams: teams,
+	req := planning.JobRequest{AreaID: *b.AreaID, Mode: b.Mode, Teams: teams,
 		Params: planning.JobParams{Workers: b.Workers, Seconds: seconds, Seed: b.Seed, CapacityM: b.CapacityM,
-			ReplanOf: b.ReplanOf, Locks: b.Locks, LockedWorkers: b.LockedWorkers, Campaign: b.CampaignID}})
+			ReplanOf: b.ReplanOf, Locks: b.Locks, LockedWorkers: b.LockedWorkers, Campaign: b.CampaignID}}
+	if len(teams) > 0 {
+		// A few leads stand for the community's workers: whether each grid has one is
+		// known now, and a plan that could only fail is refused rather than queued.
+		if err := s.opts.Jobs.Check(r.Context(), req); errors.Is(err, planning.ErrBadRequest) {
+			return problemf(KindValidation, "the team plan cannot start: %s", err).withCause(err)
+		} else if err != nil {
+			return err
+		}
+	}
+	plan, err := s.opts.Jobs.Create(r.Context(), req)
 	if err != nil {
 		return err
 	}

@@ -166,3 +166,18 @@ func LinkTeamRoutesTx(ctx context.Context, tx pgx.Tx, plan int64, teams []Team) 
 	}
 	return nil
 }
+
+// PlanTeams returns the teams whose routes a plan holds (linked when a plan for teams was
+// requested, or assigned since), in id order.
+func (s *Store) PlanTeams(ctx context.Context, plan int64) ([]Team, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+teamColumns+` FROM teams t
+		WHERE t.id IN (SELECT team_id FROM team_routes WHERE plan_id = $1) ORDER BY t.id`, plan)
+	if err != nil {
+		return nil, fmt.Errorf("teams of plan %d: %w", plan, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Team, error) { return scanTeam(r) })
+	if err != nil {
+		return nil, fmt.Errorf("teams of plan %d: %w", plan, err)
+	}
+	return out, nil
+}

@@ -53,12 +53,38 @@ func fileCrew(specs []geo.GridSpec) ([]routing.Grid, []routing.WorkerParams) {
 	return grids, crew
 }
 
+// crewRule says how storeCrew reads a plan's workers.
+type crewRule struct {
+	// byGrids plans by the grids even when none of the plan's workers is in one (the
+	// community's other workers are): a team plan's leads.
+	byGrids bool
+	// leads names the workers "team leads" in messages.
+	leads bool
+}
+
+// anyInGrid reports whether one of ws works in one of the grids.
+func anyInGrid(gridAreas []data.GridArea, ws []data.WorkerRecord) bool {
+	for _, g := range gridAreas {
+		for _, w := range ws {
+			if w.AreaID == g.ID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // storeCrew maps a community's grids and workers to the planner's: a worker belongs to
 // the grid their area_id names. A community whose workers are in none of its grids (or
 // that has no grids) plans as one grid, as before grids were territories; once some
 // worker is in a grid, every worker must be, and a worker of the community itself is an
 // error naming them.
 func storeCrew(area int64, gridAreas []data.GridArea, ws []data.WorkerRecord) ([]routing.Grid, []int64, []routing.WorkerParams, error) {
+	return crewRule{}.storeCrew(area, gridAreas, ws)
+}
+
+// storeCrew is storeCrew under rule c.
+func (c crewRule) storeCrew(area int64, gridAreas []data.GridArea, ws []data.WorkerRecord) ([]routing.Grid, []int64, []routing.WorkerParams, error) {
 	gridOf := make(map[int64]int, len(gridAreas))
 	for i, g := range gridAreas {
 		gridOf[g.ID] = i
@@ -67,23 +93,23 @@ func storeCrew(area int64, gridAreas []data.GridArea, ws []data.WorkerRecord) ([
 	var outside []string
 	inGrid := 0
 	for i, w := range ws {
-		c := routing.WorkerParams{Name: w.Name}
+		wp := routing.WorkerParams{Name: w.Name}
 		if g, ok := gridOf[w.AreaID]; ok {
-			c.Grid = g
+			wp.Grid = g
 			inGrid++
 		} else {
 			outside = append(outside, fmt.Sprintf("%d %q", w.ID, w.Name))
 		}
 		var err error
-		if c.Start, err = workerStart(w); err != nil {
+		if wp.Start, err = workerStart(w); err != nil {
 			return nil, nil, nil, err
 		}
-		if c.End, err = workerEnd(w); err != nil {
+		if wp.End, err = workerEnd(w); err != nil {
 			return nil, nil, nil, err
 		}
-		crew[i] = c
+		crew[i] = wp
 	}
-	if inGrid == 0 {
+	if inGrid == 0 && !c.byGrids {
 		for i := range crew {
 			crew[i].Grid = 0
 		}
@@ -94,8 +120,12 @@ func storeCrew(area int64, gridAreas []data.GridArea, ws []data.WorkerRecord) ([
 		for i, g := range gridAreas {
 			names[i] = fmt.Sprintf("%q", g.Name)
 		}
-		return nil, nil, nil, badRequestf("area %d plans by its grids (%s), but workers %s are in none of them: give each a grid (its area_id)",
-			area, strings.Join(names, ", "), strings.Join(outside, ", "))
+		who := "workers"
+		if c.leads {
+			who = "team leads"
+		}
+		return nil, nil, nil, badRequestf("area %d plans by its grids (%s), but %s %s are in none of them: give each a grid (its area_id)",
+			area, strings.Join(names, ", "), who, strings.Join(outside, ", "))
 	}
 	grids := make([]routing.Grid, len(gridAreas))
 	ids := make([]int64, len(gridAreas))

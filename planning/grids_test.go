@@ -71,6 +71,13 @@ func TestStoreCrew(t *testing.T) {
 		t.Fatalf("a worker in no grid: %v", err)
 	}
 
+	// A team plan's leads, all outside the grids, still plan by grids (the community's
+	// other workers are in them): an error naming the leads, not one grid for all.
+	_, _, _, err = crewRule{byGrids: true, leads: true}.storeCrew(10, gridAreas, []data.WorkerRecord{{ID: 3, AreaID: 10, Name: "Cy"}})
+	if !errors.Is(err, ErrBadRequest) || !strings.Contains(err.Error(), `team leads 3 "Cy" are in none`) || !strings.Contains(err.Error(), `3 "Cy"`) {
+		t.Fatalf("a lead in no grid: %v", err)
+	}
+
 	// Two grids of one name get told apart.
 	same := []data.GridArea{{ID: 11, Name: "G", Area: sq}, {ID: 12, Name: "G", Area: sq}}
 	grids, _, _, err = storeCrew(10, same, ws)

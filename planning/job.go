@@ -43,6 +43,9 @@ func (q *Queue) run(ctx context.Context, id int64) error {
 	}
 	began := time.Now()
 	req := params.request(plan)
+	if req.Teams, err = q.store.PlanTeams(ctx, id); err != nil {
+		return err
+	}
 	src, err := q.runner.load(ctx, req)
 	if err != nil {
 		return err

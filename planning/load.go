@@ -118,7 +118,10 @@ func (r *Runner) load(ctx context.Context, req Request) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	if src.Grids, src.GridAreaIDs, src.Crew, err = storeCrew(src.AreaID, grids, src.Workers); err != nil {
+	// A team plan's workers are a few leads: whether the community plans by grids is
+	// for all its workers to say, or leads outside the grids would serve them all.
+	crew := crewRule{byGrids: len(req.Teams) > 0 && anyInGrid(grids, d.Workers), leads: len(req.Teams) > 0}
+	if src.Grids, src.GridAreaIDs, src.Crew, err = crew.storeCrew(src.AreaID, grids, src.Workers); err != nil {
 		return nil, err
 	}
 	if req.CampaignID != 0 {
@@ -145,18 +148,24 @@ func (r *Runner) load(ctx context.Context, req Request) (*Source, error) {
 
 // workers picks the plan's workers among the area's active ones (see Request.Workers).
 func (r *Runner) workers(ctx context.Context, req Request, area int64, active []data.WorkerRecord) ([]data.WorkerRecord, error) {
+	ids := req.WorkerIDs
+	if len(ids) == 0 {
+		for _, t := range req.Teams {
+			ids = append(ids, t.LeadID)
+		}
+	}
 	switch {
 	case req.Workers > 0:
 		return r.store.PlanWorkers(ctx, area, req.Workers)
-	case len(req.WorkerIDs) == 0:
+	case len(ids) == 0:
 		return active, nil
 	}
 	byID := make(map[int64]data.WorkerRecord, len(active))
 	for _, w := range active {
 		byID[w.ID] = w
 	}
-	out := make([]data.WorkerRecord, 0, len(req.WorkerIDs))
-	for _, id := range req.WorkerIDs {
+	out := make([]data.WorkerRecord, 0, len(ids))
+	for _, id := range ids {
 		w, ok := byID[id]
 		if !ok {
 			return nil, unknownWorkerf("worker %d is not an active worker of area %d", id, area)

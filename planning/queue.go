@@ -162,6 +162,15 @@ func (q *Queue) Create(ctx context.Context, req JobRequest) (data.PlanRecord, er
 	})
 }
 
+// Check refuses at once (an ErrBadRequest) a plan request whose job could only fail on
+// who serves what (Runner.Check); it stores nothing. A team plan of a community with
+// grids is checked this way: each grid with blocks needs a lead working in it.
+func (q *Queue) Check(ctx context.Context, req JobRequest) error {
+	r := req.Params.request(data.PlanRecord{AreaID: req.AreaID, Mode: req.Mode})
+	r.Teams = req.Teams
+	return q.runner.Check(ctx, r)
+}
+
 // CancelJob stops a plan's job wherever it runs.
 func (q *Queue) CancelJob(ctx context.Context, jobID int64) error {
 	return q.jobs.CancelJob(ctx, jobID)

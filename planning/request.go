@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/gridsweep/gridsweep/data"
 	"github.com/gridsweep/gridsweep/routing"
 )
 
@@ -28,6 +29,12 @@ type Request struct {
 	// active worker, or exactly WorkerIDs when given.
 	Workers   int
 	WorkerIDs []int64
+	// Teams, when set, plans for these teams: their leads are the plan's workers
+	// (WorkerIDs, when empty, are taken from them) and a team walks its lead's route. A
+	// community whose active workers work in its grids plans by grids whoever leads: each
+	// grid's blocks go to the leads who work in it (their area_id), and a grid with
+	// blocks and no lead is an error naming it.
+	Teams []data.Team
 	// Starts are start points given for the plan (one shared, or one per worker); nil
 	// takes the workers' own when every one has one, else the planner picks a central node.
 	Starts []orb.Point

@@ -122,7 +122,7 @@ func solve(ctx context.Context, src *Source, req Request, began time.Time) (*Res
 		plan, err = routing.PlanRoutes(ctx, input, opt)
 	}
 	if errors.Is(err, routing.ErrBadPlanInput) {
-		return nil, asBadRequest(err)
+		return nil, asBadRequest(inTeamWords(req, err))
 	}
 	if err != nil {
 		return nil, err
@@ -132,6 +132,41 @@ func solve(ctx context.Context, src *Source, req Request, began time.Time) (*Res
 		res.Report.WorkerIDs = res.WorkerIDs()
 	}
 	return res, nil
+}
+
+// Check loads what req plans and checks, without planning, what the planner would refuse
+// about who serves what (routing.CheckStaffing: a grid with blocks and nobody to serve
+// them, a worker whose grid has none), so that a request which can only fail is refused
+// before it is queued. Its errors are those a queued plan fails with.
+func (r *Runner) Check(ctx context.Context, req Request) error {
+	src, err := r.load(ctx, req)
+	if err != nil {
+		return err
+	}
+	net, err := Network(src.Blocks, req.BridgeM)
+	if err != nil {
+		return asBadRequest(err)
+	}
+	opt, err := options(src, req)
+	if err != nil {
+		return err
+	}
+	err = routing.CheckStaffing(routing.PlanInput{Network: net, Shops: src.Shops, Stations: src.Stations, Required: src.Required}, opt)
+	if errors.Is(err, routing.ErrBadPlanInput) {
+		return asBadRequest(inTeamWords(req, err))
+	}
+	return err
+}
+
+// inTeamWords says a planner error in the words of a team plan, whose workers are the
+// teams' leads: there a grid "without workers" has workers, only none who leads a team.
+func inTeamWords(req Request, err error) error {
+	var ug *routing.UnstaffedGridError
+	if len(req.Teams) == 0 || !errors.As(err, &ug) {
+		return err
+	}
+	return &badRequest{msg: fmt.Sprintf("grid %q has %d required blocks and no team lead: a team plan's grid is served by the leads who work in it; add a team led from grid %q",
+		ug.Grid, ug.Blocks, ug.Grid), cause: err}
 }
 
 // options completes the plan-wide options with the plan's workers: how many, their grids,

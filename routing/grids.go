@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -198,6 +199,71 @@ func (p *planner) workerGrid(w int) int {
 	return p.opt.PerWorker[w].Grid
 }
 
+// UnstaffedGridError is the error for a grid with required blocks and no workers; it is
+// an ErrBadPlanInput. Callers whose workers stand for someone else (a team plan's leads)
+// can say so in their own words.
+type UnstaffedGridError struct {
+	Grid   string
+	Blocks int
+}
+
+func (e *UnstaffedGridError) Error() string {
+	return fmt.Sprintf("%v: grid %q has %d required blocks and no workers", ErrBadPlanInput, e.Grid, e.Blocks)
+}
+
+func (e *UnstaffedGridError) Unwrap() error { return ErrBadPlanInput }
+
+// CheckStaffing reports, without planning, the errors PlanRoutes gives about who serves
+// what: bad options, no required block (in any grid), a grid with required blocks and no
+// workers (an *UnstaffedGridError), a worker whose grid has none. It walks no paths, so a
+// request can be refused quickly, before it is queued.
+func CheckStaffing(in PlanInput, opt PlanOptions) error {
+	o, err := opt.withDefaults()
+	if err != nil {
+		return err
+	}
+	if in.Network == nil || len(in.Network.Blocks) == 0 {
+		return badInput("the network has no blocks")
+	}
+	p := &planner{opt: o, in: in, net: in.Network, plan: &Plan{}}
+	if err := p.requireBlocks(); err != nil {
+		return err
+	}
+	return p.staffGrids()
+}
+
+// requireBlocks sets p.required from the input's selection; a plan needs one.
+func (p *planner) requireBlocks() error {
+	p.required = make([]bool, len(p.net.Blocks))
+	anyRequired := false
+	for b := range p.net.Blocks {
+		p.required[b] = p.in.Required == nil || p.in.Required(b)
+		anyRequired = anyRequired || p.required[b]
+	}
+	if !anyRequired {
+		return badInput("no required blocks in the area")
+	}
+	return nil
+}
+
+// staffGrids puts the required blocks in their grids, counts them and checks that every
+// grid with blocks has workers and every worker's grid has blocks.
+func (p *planner) staffGrids() error {
+	p.assignGrids()
+	for b := range p.net.Blocks {
+		if p.required[b] {
+			p.plan.BlocksRequired++
+		}
+	}
+	if p.plan.BlocksRequired == 0 {
+		if p.plan.OutsideGrids > 0 {
+			return badInput("no required block lies in any grid (%d lie outside every grid)", p.plan.OutsideGrids)
+		}
+		return badInput("no required blocks in the area")
+	}
+	return p.checkGridStaffing()
+}
+
 // checkGridStaffing returns the error for a grid with blocks and no workers, or a worker
 // whose grid has no blocks (its workers are idle when the grid has streets but none the
 // plan requires).
@@ -214,7 +280,7 @@ func (p *planner) checkGridStaffing() error {
 	}
 	for g, n := range blocks {
 		if n > 0 && staff[g] == 0 {
-			return badInput("grid %q has %d required blocks and no workers", p.gridNames[g], n)
+			return &UnstaffedGridError{Grid: p.gridNames[g], Blocks: n}
 		}
 	}
 	for w := 0; w < p.opt.Workers; w++ {

@@ -212,25 +212,53 @@ func TestPlanGridErrors(t *testing.T) {
 		grids []Grid
 		pw    []WorkerParams
 		want  string
+		// placed: only placing the workers finds it, which CheckStaffing does not do.
+		placed bool
 	}{
 		{"grid with blocks and no workers", []Grid{{"West", tg.west}, {"East", tg.east}, {"North", north}},
-			[]WorkerParams{{Grid: 0}, {Grid: 1}}, `grid "North"`},
+			[]WorkerParams{{Grid: 0}, {Grid: 1}}, `grid "North"`, false},
 		{"worker in an empty grid", []Grid{{"West", tg.west}, {"East", tg.east}, {"Lake", lake}},
-			[]WorkerParams{{Grid: 0}, {Grid: 1}, {Grid: 2, Name: "Wang Fang"}}, `worker "Wang Fang"`},
-		{"grid out of range", []Grid{{"West", tg.west}}, []WorkerParams{{Grid: 3}}, "worker 1"},
-		{"duplicate name", []Grid{{"West", tg.west}, {"West", tg.east}}, []WorkerParams{{}}, `"West" is used twice`},
-		{"no area", []Grid{{"West", orb.LineString{{0, 0}, {1, 1}}}}, []WorkerParams{{}}, "Polygon or MultiPolygon"},
-		{"no per-worker grid", []Grid{{"West", tg.west}}, nil, "needs their grid"},
+			[]WorkerParams{{Grid: 0}, {Grid: 1}, {Grid: 2, Name: "Wang Fang"}}, `worker "Wang Fang"`, false},
+		{"grid out of range", []Grid{{"West", tg.west}}, []WorkerParams{{Grid: 3}}, "worker 1", false},
+		{"duplicate name", []Grid{{"West", tg.west}, {"West", tg.east}}, []WorkerParams{{}}, `"West" is used twice`, false},
+		{"no area", []Grid{{"West", orb.LineString{{0, 0}, {1, 1}}}}, []WorkerParams{{}}, "Polygon or MultiPolygon", false},
+		{"no per-worker grid", []Grid{{"West", tg.west}}, nil, "needs their grid", false},
 		{"end far away", []Grid{{"West", tg.west}, {"East", tg.east}},
-			[]WorkerParams{{Grid: 0, End: RouteEnd{Kind: EndAtPoint, Point: orb.Point{20, 50}}}, {Grid: 1}}, "end point"},
+			[]WorkerParams{{Grid: 0, End: RouteEnd{Kind: EndAtPoint, Point: orb.Point{20, 50}}}, {Grid: 1}}, "end point", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := max(1, len(tc.pw))
-			_, err := PlanRoutes(context.Background(), PlanInput{Network: tg.net}, PlanOptions{Workers: k, Seconds: 1, Grids: tc.grids, PerWorker: tc.pw})
+			opt := PlanOptions{Workers: k, Seconds: 1, Grids: tc.grids, PerWorker: tc.pw}
+			_, err := PlanRoutes(context.Background(), PlanInput{Network: tg.net}, opt)
 			if !errors.Is(err, ErrBadPlanInput) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want ErrBadPlanInput naming %s", err, tc.want)
 			}
+			checked := CheckStaffing(PlanInput{Network: tg.net}, opt)
+			if tc.placed {
+				if checked != nil {
+					t.Fatalf("CheckStaffing: %v, want nil (placing workers is not its job)", checked)
+				}
+				return
+			}
+			if checked == nil || checked.Error() != err.Error() {
+				t.Fatalf("CheckStaffing: %v, want the plan's error %v", checked, err)
+			}
 		})
+	}
+}
+
+// A grid with blocks and no workers is an *UnstaffedGridError (callers reword it); a
+// staffed plan passes CheckStaffing.
+func TestUnstaffedGridError(t *testing.T) {
+	tg := newTwoGrids(t)
+	grids := []Grid{{"West", tg.west}, {"East", tg.east}}
+	err := CheckStaffing(PlanInput{Network: tg.net}, PlanOptions{Workers: 1, Grids: grids, PerWorker: []WorkerParams{{Grid: 0}}})
+	var ug *UnstaffedGridError
+	if !errors.As(err, &ug) || ug.Grid != "East" || ug.Blocks == 0 || !errors.Is(err, ErrBadPlanInput) {
+		t.Fatalf("err = %v, want an UnstaffedGridError for East", err)
+	}
+	if err := CheckStaffing(PlanInput{Network: tg.net}, PlanOptions{Workers: 2, Grids: grids, PerWorker: []WorkerParams{{Grid: 1}, {Grid: 0}}}); err != nil {
+		t.Fatalf("a staffed plan: %v", err)
 	}
 }
 

@@ -79,14 +79,8 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 	p.phaseBegan, p.phaseSecs = p.began, o.Seconds
 	p.plan = &Plan{Mode: o.Mode, net: net, opt: o, input: in}
 
-	p.required = make([]bool, len(net.Blocks))
-	anyRequired := false
-	for b := range net.Blocks {
-		p.required[b] = in.Required == nil || in.Required(b)
-		anyRequired = anyRequired || p.required[b]
-	}
-	if !anyRequired {
-		return nil, badInput("no required blocks in the area")
+	if err := p.requireBlocks(); err != nil {
+		return nil, err
 	}
 
 	// Shops count on the block they stand by; stations are only checked here and used by
@@ -164,21 +158,13 @@ func newPlanner(in PlanInput, opt PlanOptions) (*planner, error) {
 	}
 	p.plan.g = p.g
 
-	p.assignGrids()
+	if err := p.staffGrids(); err != nil {
+		return nil, err
+	}
 	for b := range net.Blocks {
 		if p.required[b] {
-			p.plan.BlocksRequired++
 			p.plan.ShopsOnBlocks += len(p.shops[b])
 		}
-	}
-	if p.plan.BlocksRequired == 0 {
-		if p.plan.OutsideGrids > 0 {
-			return nil, badInput("no required block lies in any grid (%d lie outside every grid)", p.plan.OutsideGrids)
-		}
-		return nil, badInput("no required blocks in the area")
-	}
-	if err := p.checkGridStaffing(); err != nil {
-		return nil, err
 	}
 	if err := p.placeWorkers(); err != nil {
 		return nil, err
