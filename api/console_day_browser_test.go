@@ -175,10 +175,10 @@ func TestConsoleDayInBrowser(t *testing.T) {
 	if latency >= 2*time.Second {
 		t.Errorf("from the check-in to the console took %v, want under 2 s", latency)
 	}
-	if !evalJS[bool](b, fmt.Sprintf(`window.gridsweep.map.querySourceFeatures('coverage', {sourceLayer: 'coverage'}).some(f => f.id === %d && f.properties.sweeps > 0)`, blocks[0])) {
+	if !evalJS[bool](b, fmt.Sprintf(`window.gridsweep.map.querySourceFeatures(window.gridsweep.map.getLayer('coverage').source, {sourceLayer: 'coverage'}).some(f => f.id === %d && f.properties.sweeps > 0)`, blocks[0])) {
 		t.Errorf("the reloaded coverage layer does not show Ada's first block %d swept", blocks[0])
 	}
-	if evalJS[bool](b, fmt.Sprintf(`window.gridsweep.map.querySourceFeatures('coverage', {sourceLayer: 'coverage'}).some(f => f.id === %d && f.properties.sweeps > 0)`, blocks[1])) {
+	if evalJS[bool](b, fmt.Sprintf(`window.gridsweep.map.querySourceFeatures(window.gridsweep.map.getLayer('coverage').source, {sourceLayer: 'coverage'}).some(f => f.id === %d && f.properties.sweeps > 0)`, blocks[1])) {
 		t.Errorf("the coverage layer shows Ada's second block %d swept", blocks[1])
 	}
 	res := f.do("GET", fmt.Sprintf("/api/v1/plans/%d/progress", plan), f.tok["supervisor:A"], nil)

@@ -342,7 +342,7 @@ func TestWebPagesInBrowser(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(`#days`), "7"),
 			chromedp.Evaluate[chromedp.Void](`document.getElementById('days').dispatchEvent(new Event('input'))`),
 		)
-		b.wait("coverage drawn", `window.gridsweep.map.getSource('coverage').tiles[0].includes('days=7') && window.gridsweep.map.queryRenderedFeatures({layers: ['coverage']}).length > 0`, 15*time.Second)
+		b.wait("coverage drawn", `window.gridsweep.map.getSource(window.gridsweep.map.getLayer('coverage').source).tiles?.[0].includes('days=7') && window.gridsweep.map.queryRenderedFeatures({layers: ['coverage']}).length > 0`, 15*time.Second)
 		if s := evalJS[string](b, `document.getElementById('dayslabel').textContent`); !strings.Contains(s, "7") {
 			t.Errorf("slider label %q", s)
 		}

@@ -243,6 +243,35 @@ function addArrowImage(map) {
   map.addImage('arrow', g.getImageData(0, 0, size, size));
 }
 
+// ---- live tile layers -------------------------------------------------------------------
+// A layer whose tiles change under it (check-ins, ledger entries) is loaded again from a
+// source of its own each time: above the tiles' maxzoom 16 MapLibre's worker keeps the
+// tiles it cut from a zoom-16 tile by source id and URL, so setTiles with the same URL (or
+// removing and adding a source of the same id) fetched the new tile and still drew the old
+// features at street zoom.
+let liveSources = 0;
+
+/**
+ * showLiveLayer draws layer (a style layer without its source) from a new vector source of
+ * these tile URLs. A layer of the same id is replaced where it is in the layer order, with
+ * its source; a new one goes under the layer before (on top without it).
+ */
+export function showLiveLayer(map, layer, tiles, before) {
+  if (map.getLayer(layer.id)) before = dropLiveLayer(map, layer.id);
+  const source = `${layer.id}-${++liveSources}`;
+  map.addSource(source, { type: 'vector', tiles, maxzoom: 16 });
+  map.addLayer({ ...layer, source }, before);
+}
+
+/** dropLiveLayer removes a layer and its source and answers the id of the layer that was above it. */
+export function dropLiveLayer(map, id) {
+  const order = map.getLayersOrder();
+  const { source } = map.getLayer(id);
+  map.removeLayer(id);
+  map.removeSource(source);
+  return order[order.indexOf(id) + 1];
+}
+
 /** bboxOf returns [west, south, east, north] of GeoJSON geometries, or null. */
 export function bboxOf(geoms) {
   let b = null;

@@ -14,10 +14,11 @@ const STATUS_ORDER = ['idle', 'behind', 'not_started', 'on_track', 'done'];
 
 /**
  * setupLive adds the live parts to the console. state is the console's state (map, token,
- * areaId, workers, plan); openPlan(id) is the console's own. The console calls the returned
- * hooks when its map is ready, its area changes and a plan is opened.
+ * areaId, workers, plan); openPlan(id) and reloadCoverage() (which loads its coverage layer
+ * again) are the console's own. The console calls the returned hooks when its map is ready,
+ * its area changes and a plan is opened.
  */
-export function setupLive(state, { openPlan, fail }) {
+export function setupLive(state, { openPlan, fail, reloadCoverage: reloadCoverageLayer }) {
   const live = {
     plans: [], progress: null, stream: null, poll: null, markers: new Map(),
     sort: { key: 'status', dir: 1 }, onlyLate: false, lastDone: -1,
@@ -218,27 +219,27 @@ export function setupLive(state, { openPlan, fail }) {
     for (const [id, m] of live.markers) if (!seen.has(id)) { m.remove(); live.markers.delete(id); }
   }
 
-  /** reloadCoverage asks the map for fresh coverage tiles (they are served no-cache). */
+  /**
+   * reloadCoverage has the console load its coverage layer's tiles again (they are served
+   * no-cache), from a new source: see showLiveLayer in common.js for why.
+   */
   function reloadCoverage() {
     const map = state.map;
     if (!map) return;
-    for (const id of Object.keys(map.getStyle().sources)) {
-      const src = map.getSource(id);
-      if (id.includes('coverage') && src && src.type === 'vector' && src.tiles) src.setTiles([...src.tiles]);
-    }
-    window.gridsweep.coverageReloads = (window.gridsweep.coverageReloads || 0) + 1;
     // When the new tiles are in (tests measure a check-in's way to the console by it): the
-    // reload starts with a content event, and the source is loaded again a few frames on.
+    // new source's content event, and the source loaded a few frames on.
     const started = (e) => {
-      if (!e.sourceId.includes('coverage') || e.sourceDataType !== 'content') return;
+      if (e.sourceId !== map.getLayer('coverage')?.source || e.sourceDataType !== 'content') return;
       map.off('sourcedata', started);
       const check = () => {
         if (map.isSourceLoaded(e.sourceId)) window.gridsweep.coverageAt = Date.now();
-        else requestAnimationFrame(check);
+        else if (map.getSource(e.sourceId)) requestAnimationFrame(check);
       };
       requestAnimationFrame(check);
     };
     map.on('sourcedata', started);
+    reloadCoverageLayer();
+    window.gridsweep.coverageReloads = (window.gridsweep.coverageReloads || 0) + 1;
   }
 
   function setProgress(p) {

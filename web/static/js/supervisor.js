@@ -2,7 +2,7 @@
 // worker's blocks and route, move or lock blocks, follow coverage, export routes.
 import {
   ApiError, PALETTE, announce, api, apiAll, bboxOf, createMap, currentLang, download, formatDuration, formatKm,
-  loadMapLibre, readEvents, saveBlob, saveToken, setupLangSwitch, t, tokenFor,
+  dropLiveLayer, loadMapLibre, readEvents, saveBlob, saveToken, setupLangSwitch, showLiveLayer, t, tokenFor,
 } from './common.js';
 import { setupGrids } from './grids.js';
 import { setupLive } from './live.js';
@@ -67,15 +67,8 @@ function renderShopLegend() {
 renderShopLegend();
 
 function addLayers(map) {
-  map.addSource('coverage', { type: 'vector', tiles: [location.origin + '/tiles/coverage/{z}/{x}/{y}.mvt'], maxzoom: 16 });
-  map.addLayer({
-    id: 'coverage', type: 'line', source: 'coverage', 'source-layer': 'coverage', layout: { visibility: 'none', 'line-cap': 'round' },
-    paint: {
-      'line-width': ['interpolate', ['linear'], ['zoom'], 12, 5, 16, 14, 19, 26],
-      'line-opacity': 0.55,
-      'line-color': coverageColor(31),
-    },
-  });
+  setCoverage();
+  // By layer id: the handler outlives the coverage layer's reloads.
   map.on('click', 'coverage', (e) => {
     const f = e.features && e.features[0];
     if (!f) return;
@@ -141,28 +134,18 @@ function addLayers(map) {
 // ---- shops ----------------------------------------------------------------------------
 // Shops come from the vector tiles, which carry each shop's ledger status (the tile cache
 // drops a shop's tiles when its ledger changes); drawn under the stations, and loaded again
-// when /tiles/events names the shops layer.
-let shopsSource = null;
+// (a source of its own each time, see showLiveLayer) when /tiles/events names the shops layer.
 function setShops() {
-  const map = state.map;
-  if (!map) return;
-  // Each refresh is a source of its own, as for the plan's coverage: above the source's
-  // maxzoom MapLibre's worker keeps the tiles it cut from a zoom-16 tile by source and URL,
-  // so setTiles with the same URL fetched the new tile and still drew the old statuses.
-  if (map.getLayer('shops')) map.removeLayer('shops');
-  if (shopsSource && map.getSource(shopsSource)) map.removeSource(shopsSource);
-  const n = (window.gridsweep.shopReloads || 0) + 1;
-  shopsSource = 'shops-' + n;
-  map.addSource(shopsSource, { type: 'vector', tiles: [location.origin + '/tiles/shops/{z}/{x}/{y}.mvt'], maxzoom: 16 });
-  map.addLayer({
-    id: 'shops', type: 'circle', source: shopsSource, 'source-layer': 'shops',
+  if (!state.map) return;
+  showLiveLayer(state.map, {
+    id: 'shops', type: 'circle', 'source-layer': 'shops',
     layout: { visibility: $('show-shops').checked ? 'visible' : 'none' },
     paint: {
       'circle-radius': 5, 'circle-color': ['match', ['get', 'status'], ...Object.entries(SHOP_COLORS).flat(), SHOP_COLORS.unknown],
       'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
     },
-  }, 'stations');
-  window.gridsweep.shopReloads = n;
+  }, [location.origin + '/tiles/shops/{z}/{x}/{y}.mvt'], 'stations');
+  window.gridsweep.shopReloads = (window.gridsweep.shopReloads || 0) + 1;
 }
 
 // ---- street names ----------------------------------------------------------------------
@@ -196,29 +179,23 @@ function planCoverageURL() {
   return `${location.origin}/tiles/plan-coverage/{z}/{x}/{y}.mvt?plan=${state.plan.id}`;
 }
 
-let planCoverageSource = null;
+// Each refresh is a source of its own (see showLiveLayer).
 function setPlanCoverage() {
   const map = state.map;
   if (!map) return;
-  // Each refresh is a source of its own: MapLibre keeps what it parsed per source and does
-  // not take a reloaded tile of the same source id with changed properties (setTiles and
-  // remove-then-add of one id both kept the old features).
-  if (map.getLayer('plan-coverage')) map.removeLayer('plan-coverage');
-  if (planCoverageSource && map.getSource(planCoverageSource)) map.removeSource(planCoverageSource);
-  planCoverageSource = null;
-  if (!state.plan || state.plan.status !== 'done') return;
-  const n = (window.gridsweep.planCoverageReloads || 0) + 1;
-  planCoverageSource = 'plan-coverage-' + n;
-  map.addSource(planCoverageSource, { type: 'vector', tiles: [planCoverageURL()], maxzoom: 16 });
-  map.addLayer({
-    id: 'plan-coverage', type: 'line', source: planCoverageSource, 'source-layer': 'plan-coverage',
+  if (!state.plan || state.plan.status !== 'done') {
+    if (map.getLayer('plan-coverage')) dropLiveLayer(map, 'plan-coverage');
+    return;
+  }
+  showLiveLayer(map, {
+    id: 'plan-coverage', type: 'line', 'source-layer': 'plan-coverage',
     layout: { 'line-cap': 'round', visibility: $('plancoverage').checked ? 'visible' : 'none' },
     paint: {
       'line-color': ['case', ['==', ['get', 'done'], true], '#1d8a3a', '#c0392b'],
       'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1, 16, 2.5, 19, 4],
     },
-  }, 'routes');
-  window.gridsweep.planCoverageReloads = n;
+  }, [planCoverageURL()], 'routes');
+  window.gridsweep.planCoverageReloads = (window.gridsweep.planCoverageReloads || 0) + 1;
 }
 
 $('plancoverage').addEventListener('change', () => {
@@ -356,7 +333,7 @@ async function chooseArea(id) {
   const area = state.areas.find((a) => a.id === id);
   const bbox = bboxOf(area ? [area.geometry] : blocks.map((b) => b.geometry));
   if (bbox) map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 30, animate: false, maxZoom: 17 });
-  setCoverageTiles();
+  setCoverage();
   map.getSource('starts').setData({
     type: 'FeatureCollection',
     features: state.workers.filter((w) => w.start && w.start.coordinates)
@@ -605,18 +582,37 @@ for (const [id, locked] of [['lock', true], ['unlock', false]]) {
 }
 
 // ---- coverage ------------------------------------------------------------------------
-function setCoverageTiles() {
-  const days = Number($('days').value);
-  const all = days >= Number($('days').max);
-  $('dayslabel').textContent = all ? t('sup.coverage.all') : t('sup.coverage.days', { n: days });
-  if (!state.map || !state.areaId) return;
-  const q = new URLSearchParams({ area: String(state.areaId) });
-  if (!all) q.set('days', String(days));
-  state.map.getSource('coverage').setTiles([`${location.origin}/tiles/coverage/{z}/{x}/{y}.mvt?${q}`]);
-  state.map.setPaintProperty('coverage', 'line-color', coverageColor(days));
+const allDays = () => Number($('days').value) >= Number($('days').max);
+function renderDaysLabel() {
+  $('dayslabel').textContent = allDays() ? t('sup.coverage.all') : t('sup.coverage.days', { n: Number($('days').value) });
 }
 
-$('days').addEventListener('input', setCoverageTiles);
+/**
+ * setCoverage draws the area's sweep history in the slider's window, at the bottom of the
+ * console's layers; loaded again for another window or area and, by live.js, as check-ins
+ * arrive (a source of its own each time, see showLiveLayer).
+ */
+function setCoverage() {
+  if (!state.map) return;
+  const days = Number($('days').value);
+  let url = location.origin + '/tiles/coverage/{z}/{x}/{y}.mvt';
+  if (state.areaId) {
+    const q = new URLSearchParams({ area: String(state.areaId) });
+    if (!allDays()) q.set('days', String(days));
+    url += '?' + q;
+  }
+  showLiveLayer(state.map, {
+    id: 'coverage', type: 'line', 'source-layer': 'coverage',
+    layout: { visibility: $('coverage').checked ? 'visible' : 'none', 'line-cap': 'round' },
+    paint: {
+      'line-width': ['interpolate', ['linear'], ['zoom'], 12, 5, 16, 14, 19, 26],
+      'line-opacity': 0.55,
+      'line-color': coverageColor(days),
+    },
+  }, [url]);
+}
+
+$('days').addEventListener('input', () => { renderDaysLabel(); setCoverage(); });
 $('coverage').addEventListener('change', () => {
   state.map.setLayoutProperty('coverage', 'visibility', $('coverage').checked ? 'visible' : 'none');
 });
@@ -697,8 +693,8 @@ window.addEventListener('pagehide', () => { tileStream?.abort(); tileStream = nu
 window.addEventListener('pageshow', (e) => { if (e.persisted && state.map) followTileChanges(); });
 
 // The day of the sweep (plan list, publishing, live progress, sign-in codes): live.js.
-const live = setupLive(state, { openPlan, fail });
+const live = setupLive(state, { openPlan, fail, reloadCoverage: setCoverage });
 
-setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); setCoverageTiles(); renderShopLegend(); grids?.render(); });
-setCoverageTiles();
+setupLangSwitch($('lang'), () => { renderWorkers(); renderPlanStatus(); renderSelection(); renderDaysLabel(); renderShopLegend(); grids?.render(); });
+renderDaysLabel();
 start().catch(fail);
