@@ -282,14 +282,15 @@ func (s *server) handleCancelPlan(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	plan, err = s.store.CancelPlan(r.Context(), plan.ID)
+	// With a job queue the plan and its job are cancelled in one transaction; a server
+	// without one can only mark the plan, which its job then finds cancelled.
+	cancel := s.store.CancelPlan
+	if s.opts.Jobs != nil {
+		cancel = s.opts.Jobs.Cancel
+	}
+	plan, err = cancel(r.Context(), plan.ID)
 	if err != nil {
 		return err
-	}
-	if plan.Status == data.PlanCancelled && plan.JobID != nil && s.opts.Jobs != nil {
-		if err := s.opts.Jobs.CancelJob(r.Context(), *plan.JobID); err != nil {
-			return err
-		}
 	}
 	w.Header().Set("ETag", etag(plan.Version))
 	return writeJSON(w, http.StatusOK, plan)

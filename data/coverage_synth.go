@@ -57,9 +57,8 @@ func (s *Store) SynthesizeCheckIns(ctx context.Context, o SynthOptions) (SynthSu
 	}
 	area := o.AreaID
 	if area == 0 {
-		err := s.pool.QueryRow(ctx, `
-			SELECT id FROM areas WHERE parent_id IS NULL ORDER BY ST_Area(geom) DESC, id LIMIT 1`).Scan(&area)
-		if err != nil {
+		var err error
+		if area, err = s.LargestTopArea(ctx); err != nil {
 			return sum, fmt.Errorf("synthesize check-ins: no area to put workers in (import a map first): %w", err)
 		}
 	}

@@ -141,13 +141,59 @@ func (s *Store) FailPlan(ctx context.Context, id int64, reason string) error {
 }
 
 // CancelPlan marks a queued or running plan cancelled and returns it; a finished plan is
-// returned unchanged (cancelling is idempotent).
+// returned unchanged (cancelling is idempotent). It leaves the plan's job alone: for a
+// store without a job queue, whose job finds the plan cancelled when it starts or saves
+// and does nothing. With a queue, use CancelPlanJob.
 func (s *Store) CancelPlan(ctx context.Context, id int64) (PlanRecord, error) {
-	if _, err := s.pool.Exec(ctx, `UPDATE plans SET status = 'cancelled', finished_at = now(), updated_at = now(),
-		version = version + 1 WHERE id = $1 AND status IN ('queued', 'running')`, id); err != nil {
+	return s.cancelPlan(ctx, nil, id)
+}
+
+// CancelPlanJob cancels a queued or running plan and its job on q in one transaction
+// (river's JobCancelTx), so either both are cancelled or neither is: a failure between the
+// two cannot leave a cancelled plan whose job still computes, or a cancelled job under a
+// plan still shown queued. A running job is told to stop once the transaction commits. A
+// finished plan is returned unchanged and its job is not touched; a plan already cancelled
+// has its job cancelled again (a no-op for a job river has finished), and a job river has
+// already deleted is not an error.
+func (s *Store) CancelPlanJob(ctx context.Context, q *JobQueue, id int64) (PlanRecord, error) {
+	if q == nil {
+		return PlanRecord{}, fmt.Errorf("cancel plan %d: no job queue", id)
+	}
+	return s.cancelPlan(ctx, q, id)
+}
+
+// cancelPlan is CancelPlan, and with a non-nil q CancelPlanJob. The row lock orders it
+// with SavePlanResult: a plan is either saved done or cancelled, never both.
+func (s *Store) cancelPlan(ctx context.Context, q *JobQueue, id int64) (PlanRecord, error) {
+	var p PlanRecord
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		p, err = scanPlan(tx.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1 FOR UPDATE`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrRecordNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if p.Status == PlanQueued || p.Status == PlanRunning {
+			p, err = scanPlan(tx.QueryRow(ctx, `UPDATE plans SET status = 'cancelled', finished_at = now(),
+				updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+planColumns, id))
+			if err != nil {
+				return err
+			}
+		}
+		if q == nil || p.Status != PlanCancelled || p.JobID == nil {
+			return nil
+		}
+		if _, err := q.client.JobCancelTx(ctx, tx, *p.JobID); err != nil && !errors.Is(err, river.ErrNotFound) {
+			return fmt.Errorf("job %d: %w", *p.JobID, err)
+		}
+		return nil
+	})
+	if err != nil {
 		return PlanRecord{}, fmt.Errorf("cancel plan %d: %w", id, err)
 	}
-	return s.GetPlan(ctx, id)
+	return p, nil
 }
 
 // PlanRoute is one worker's computed route to store: the DB ids of the blocks it serves,

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -14,9 +13,9 @@ import (
 
 // JobQueue is river's client on the store's pool. The job queue lives in the same
 // PostgreSQL as the plans, so a plan and its job are inserted in one transaction
-// (CreatePlanJob). Only the pgx-typed half of river lives here: the caller (the planning
-// package) owns the job types, the workers that run them and the queue's policy, and
-// passes them in as a river.Config.
+// (CreatePlanJob) and cancelled in one (CancelPlanJob). Only the pgx-typed half of river
+// lives here: the caller (the planning package) owns the job types, the workers that run
+// them and the queue's policy, and passes them in as a river.Config.
 type JobQueue struct {
 	client *river.Client[pgx.Tx]
 }
@@ -52,15 +51,6 @@ func (q *JobQueue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 
 // StopAndCancel cancels running jobs' contexts and waits for them to return.
 func (q *JobQueue) StopAndCancel(ctx context.Context) error { return q.client.StopAndCancel(ctx) }
-
-// CancelJob stops a job wherever it runs (river signals the other replicas); a job that
-// no longer exists is not an error.
-func (q *JobQueue) CancelJob(ctx context.Context, id int64) error {
-	if _, err := q.client.JobCancel(ctx, id); err != nil && !errors.Is(err, river.ErrNotFound) {
-		return fmt.Errorf("cancel job %d: %w", id, err)
-	}
-	return nil
-}
 
 // RetryJob makes a job available to run now (a job waiting for its retry, or finished).
 func (q *JobQueue) RetryJob(ctx context.Context, id int64) error {

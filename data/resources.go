@@ -40,6 +40,23 @@ func (s *Store) AreaInScope(ctx context.Context, root, area int64) (bool, error)
 	return ok, nil
 }
 
+// LargestTopArea returns the id of the largest area without a parent: the city of an
+// import, which tools working on "the whole map" (synthetic check-ins, the tile
+// benchmark) take when given no area. Ties go to the lowest id, so the choice is stable.
+// A database without areas gives ErrRecordNotFound.
+func (s *Store) LargestTopArea(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `
+		SELECT id FROM areas WHERE parent_id IS NULL ORDER BY ST_Area(geom) DESC, id LIMIT 1`).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("largest top-level area: %w", ErrRecordNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("largest top-level area: %w", err)
+	}
+	return id, nil
+}
+
 // AreaRecord is an area as the API shows it; Geometry is GeoJSON.
 type AreaRecord struct {
 	ID        int64           `json:"id"`

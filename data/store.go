@@ -55,7 +55,7 @@ func (s *Store) Close() {
 	s.pool.Close()
 }
 
-// Pool gives callers that need raw access (tests, the tile server) the connection pool.
+// Pool gives callers that need raw access (the API's readiness check, tests) the connection pool.
 func (s *Store) Pool() *pgxpool.Pool {
 	return s.pool
 }

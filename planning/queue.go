@@ -171,9 +171,11 @@ func (q *Queue) Check(ctx context.Context, req JobRequest) error {
 	return q.runner.Check(ctx, r)
 }
 
-// CancelJob stops a plan's job wherever it runs.
-func (q *Queue) CancelJob(ctx context.Context, jobID int64) error {
-	return q.jobs.CancelJob(ctx, jobID)
+// Cancel cancels a queued or running plan and its job in one transaction; a running job
+// is stopped wherever it runs. A finished plan is returned unchanged (see
+// data.Store.CancelPlanJob).
+func (q *Queue) Cancel(ctx context.Context, planID int64) (data.PlanRecord, error) {
+	return q.store.CancelPlanJob(ctx, q.jobs, planID)
 }
 
 // RetryJob makes a plan's job run now rather than at its next retry.

@@ -64,8 +64,8 @@ func run() error {
 	defer store.Close()
 
 	// A viewer token of the largest top-level area: the dashboard's view of the whole city.
-	var area int64
-	if err := store.Pool().QueryRow(ctx, `SELECT id FROM areas WHERE parent_id IS NULL ORDER BY ST_Area(geom) DESC, id LIMIT 1`).Scan(&area); err != nil {
+	area, err := store.LargestTopArea(ctx)
+	if err != nil {
 		return fmt.Errorf("find the city's area: %w", err)
 	}
 	token, _, err := store.CreateToken(ctx, data.NewTokenParams{Role: data.RoleViewer, AreaID: area, Label: "tilebench"})
