@@ -93,9 +93,9 @@ func (t *territories) pull(ctx context.Context, s int, tried map[[2]int]bool) bo
 const levelTotalSlack = 0.08
 
 // levelled evens out a group's plan (level, then rebalance the longest route and merge
-// stray pieces, a few rounds) and returns it when it is no longer (penalised makespan),
-// at most levelTotalSlack longer in total, and more even (longest route over the mean
-// of the routes that serve something); else nil.
+// stray pieces, a few rounds) and returns it when it is at most levelTotalSlack longer in
+// total and either shorter (penalised makespan) or as short and more even (longest route
+// over the mean of the routes that serve something); else nil.
 func (p *planner) levelled(ctx context.Context, best []*Route) []*Route {
 	if len(best) < 2 {
 		return nil
@@ -124,8 +124,10 @@ func (p *planner) levelled(ctx context.Context, best []*Route) []*Route {
 	// With the short routes filled, the longest route's neighbours may have room again.
 	cand, _ = p.polish(ctx, cand, p.score(cand))
 	sc, was := p.score(cand), p.score(best)
-	if sc.penalised() > was.penalised() || float64(sc.total) > (1+levelTotalSlack)*float64(was.total) ||
-		p.spread(cand) >= p.spread(best) {
+	if sc.penalised() > was.penalised() || float64(sc.total) > (1+levelTotalSlack)*float64(was.total) {
+		return nil
+	}
+	if sc.penalised() == was.penalised() && p.spread(cand) >= p.spread(best) {
 		return nil
 	}
 	return cand
